@@ -1,0 +1,81 @@
+import { ClaimStore, contentKey, fitKey, idempotencyKey } from '../../lib/idempotency';
+
+describe('idempotency keys', () => {
+	it('derives a readable key from the source and its event id', () => {
+		expect(idempotencyKey('praxis', 8823)).toBe('praxis:8823');
+		expect(idempotencyKey('coinspaid', 'a1b2', 'fee')).toBe('coinspaid:a1b2:fee');
+	});
+
+	it('refuses empty ids and characters MT5 treats specially', () => {
+		expect(() => idempotencyKey('praxis', '')).toThrow(/"idempotency key id": is empty/);
+		expect(() => idempotencyKey('praxis', 'a|b')).toThrow(/characters other than/);
+		expect(() => idempotencyKey('praxis', 'a b')).toThrow(/characters other than/);
+	});
+
+	it('derives the same content key whatever the field order', () => {
+		const a = contentKey('crm', { amount: '10', login: '7001', at: '2026-11-26' }, ['login', 'amount', 'at']);
+		const b = contentKey('crm', { at: '2026-11-26', login: '7001', amount: '10' }, ['at', 'amount', 'login']);
+		const c = contentKey('crm', { at: '2026-11-26', login: '7001', amount: '11' }, ['at', 'amount', 'login']);
+		expect(a).toBe(b);
+		expect(a).not.toBe(c);
+		expect(a).toMatch(/^crm:[A-Za-z0-9_-]{22}$/);
+		expect(() => contentKey('crm', { login: '1' }, ['login', 'amount'])).toThrow(/"amount": is missing/);
+	});
+
+	it('keeps a key that fits and shortens a long one stably and uniquely', () => {
+		expect(fitKey('praxis:8823', 31)).toBe('praxis:8823');
+		const long = 'coinspaid:5f0c2d8e-1b7a-4a57-9d1e-3f2b8c9a0d11';
+		const fitted = fitKey(long, 31);
+		expect(fitted).toHaveLength(31);
+		expect(fitted.startsWith('coinspaid:5f0c2d8e~')).toBe(true);
+		expect(fitKey(long, 31)).toBe(fitted);
+		expect(fitKey(`${long}x`, 31)).not.toBe(fitted);
+	});
+});
+
+describe('claim store', () => {
+	it('lets exactly one of many concurrent claims on a key through', async () => {
+		const store = new ClaimStore();
+		const outcomes = await Promise.all(Array.from({ length: 10 }, async () => store.claim('praxis:1')));
+		expect(outcomes.filter((o) => o.status === 'claimed')).toHaveLength(1);
+		expect(outcomes.filter((o) => o.status === 'in_progress')).toHaveLength(9);
+	});
+
+	it('answers a late duplicate with the stored result', () => {
+		const store = new ClaimStore<{ ticket: string }>();
+		store.claim('praxis:2');
+		store.complete('praxis:2', { ticket: '136623' });
+		expect(store.claim('praxis:2')).toMatchObject({ status: 'done', result: { ticket: '136623' } });
+	});
+
+	it('frees a key after a failure so a retry can claim it', () => {
+		const store = new ClaimStore();
+		store.claim('praxis:3');
+		store.release('praxis:3');
+		expect(store.claim('praxis:3').status).toBe('claimed');
+	});
+
+	it('expires a stuck claim and a remembered result after their time to live', () => {
+		let now = 0;
+		const store = new ClaimStore({ inProgressTtlMs: 1000, doneTtlMs: 5000, maxEntries: 10 }, () => now);
+		store.claim('k');
+		now = 999;
+		expect(store.claim('k').status).toBe('in_progress');
+		now = 1000;
+		expect(store.claim('k').status).toBe('claimed');
+		store.complete('k', 'r');
+		now = 5999;
+		expect(store.claim('k').status).toBe('done');
+		now = 6000;
+		expect(store.claim('k').status).toBe('claimed');
+	});
+
+	it('keeps at most maxEntries keys, dropping the oldest', () => {
+		const store = new ClaimStore({ inProgressTtlMs: 1000, doneTtlMs: 1000, maxEntries: 2 }, () => 0);
+		store.claim('a');
+		store.claim('b');
+		store.claim('c');
+		expect(store.size).toBe(2);
+		expect(store.claim('a').status).toBe('claimed');
+	});
+});
