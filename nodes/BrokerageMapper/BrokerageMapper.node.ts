@@ -1,0 +1,56 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { attempt, FieldError } from '../../lib/errors';
+import { applyProfile, validateProfile, type MappingProfile } from '../../lib/mapping';
+import { runPerItem } from '../../lib/perItem';
+import { mapperProperties } from './description';
+import { readProfile } from './readProfile';
+
+export class BrokerageMapper implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Brokerage Mapper',
+		name: 'brokerageMapper',
+		icon: { light: 'file:brokerageMapper.svg', dark: 'file:brokerageMapper.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["profileSource"] === "shipped" ? $parameter["shippedProfile"] : "custom profile"}}',
+		description: 'Map CRM and vendor records to the canonical brokerage model with a mapping profile',
+		defaults: { name: 'Brokerage Mapper' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		properties: mapperProperties,
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		// A broken profile is a configuration problem, not an item problem: stop once, naming it.
+		const read = attempt(() => validateProfile(readProfile(this, 0)));
+		if (!read.ok) {
+			throw new NodeOperationError(this.getNode(), `The mapping profile is invalid: ${read.error.message}`, {
+				description:
+					read.error instanceof FieldError
+						? 'Fix the profile field named above (rows, JSON or the shipped profile choice) and run again.'
+						: undefined,
+			});
+		}
+		const profile: MappingProfile = read.value;
+		const includeRaw = this.getNodeParameter('options.includeRaw', 0, false) as boolean;
+		const output = this.getNodeParameter('options.output', 0, 'replace') as 'replace' | 'merge';
+
+		return await runPerItem.call(this, async (itemIndex, item) => {
+			const result = applyProfile(profile, item.json);
+			if (!result.ok) throw result.error;
+			const mapped: IDataObject = output === 'merge' ? { ...item.json, ...result.value } : result.value;
+			if (includeRaw) mapped.raw = item.json;
+			return { json: mapped, binary: item.binary, pairedItem: { item: itemIndex } };
+		});
+	}
+}

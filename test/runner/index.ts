@@ -1,0 +1,344 @@
+/**
+ * In-process runner for node tests: loads the BUILT package (dist/, as n8n would) with n8n-core's
+ * PackageDirectoryLoader, runs a workflow JSON through WorkflowExecute, and returns every node's
+ * output. Node tests are workflow fixtures run through it; vendors are reached over real HTTP (the
+ * sandbox), nothing of ours is mocked.
+ *
+ * Nodes of n8n-nodes-base are loaded on demand from an installed copy (the e2e/ runtime folder, or
+ * N8N_NODES_BASE_DIR) because n8n-nodes-base cannot be a devDependency of a community package (its
+ * install needs an npm `overrides` entry, which the scanner forbids in our package.json).
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { Container } from '@n8n/di';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ScheduledTaskManager } from 'n8n-core/dist/execution-engine/scheduled-task-manager';
+import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	createRunExecutionData,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestHelper,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IVersionedNodeType,
+	type IWorkflowBase,
+	type IWorkflowExecuteAdditionalData,
+	type IWorkflowDataProxyAdditionalKeys,
+	type IConnections,
+	type IPinData,
+	type IWorkflowSettings,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+
+export const PACKAGE_ROOT = resolve(__dirname, '../..');
+export const PACKAGE_NAME = 'n8n-nodes-brokerage';
+
+/** The parts of an n8n workflow JSON (as exported or shipped under workflows/) the runner needs. */
+export interface WorkflowJson {
+	name?: string;
+	nodes: INode[];
+	connections: IConnections;
+	settings?: IWorkflowSettings;
+	staticData?: IDataObject;
+	pinData?: IPinData;
+}
+
+export interface RunOptions {
+	/** Items handed to the start node, as a trigger would. Plain objects become `{ json }`. */
+	input?: Array<IDataObject | INodeExecutionData>;
+	/** Decrypted credential data by credential type name, e.g. { mt5WebApi: { serverUrl: ... } }. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	/** The node to start at; by default the workflow's first node without incoming connections. */
+	startNode?: string;
+	mode?: WorkflowExecuteMode;
+}
+
+export interface RunResult {
+	status: IRun['status'];
+	/** The workflow-level error, when the run failed. */
+	error?: IRun['data']['resultData']['error'];
+	/** Per node: its outputs (index 0 = main, 1 = error output when enabled) from its last run. */
+	outputs: Record<string, INodeExecutionData[][]>;
+	/** Per node: the error it raised, if any. */
+	nodeErrors: Record<string, { message: string; description?: string | null } | undefined>;
+	/** Nodes in the order they ran. */
+	executionOrder: string[];
+	staticData: IDataObject;
+	raw: IRun;
+}
+
+type LoadedType = INodeType | IVersionedNodeType;
+
+class NodeTypeRegistry implements INodeTypes {
+	readonly types = new Map<string, LoadedType>();
+	readonly credentialTypes = new Map<string, ICredentialType>();
+
+	getByName(nodeType: string): LoadedType {
+		const type = this.types.get(nodeType);
+		if (!type) throw new Error(`Node type "${nodeType}" is not loaded in the test runner`);
+		return type;
+	}
+
+	getByNameAndVersion(nodeType: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(nodeType), version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+let ownPackage: Promise<NodeTypeRegistry> | undefined;
+
+async function loadOwnPackage(): Promise<NodeTypeRegistry> {
+	if (!existsSync(join(PACKAGE_ROOT, 'dist'))) {
+		throw new Error('dist/ is missing: run `npm run build` before the node tests');
+	}
+	const registry = new NodeTypeRegistry();
+	const loader = new PackageDirectoryLoader(PACKAGE_ROOT);
+	await loader.loadAll();
+	for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
+		registry.types.set(`${loader.packageName}.${name}`, type);
+	}
+	for (const [name, { type }] of Object.entries(loader.credentialTypes)) {
+		registry.credentialTypes.set(name, type);
+	}
+	return registry;
+}
+
+function nodesBaseDir(): string | undefined {
+	const candidates = [process.env.N8N_NODES_BASE_DIR, join(PACKAGE_ROOT, 'e2e/node_modules/n8n-nodes-base')];
+	return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'package.json')));
+}
+
+async function ensureNodeTypes(registry: NodeTypeRegistry, workflow: WorkflowJson): Promise<void> {
+	const missing = [...new Set(workflow.nodes.map((n) => n.type))].filter((t) => !registry.types.has(t));
+	const fromBase = missing.filter((t) => t.startsWith('n8n-nodes-base.'));
+	const unknown = missing.filter((t) => !t.startsWith('n8n-nodes-base.'));
+	if (unknown.length) throw new Error(`Unknown node types in fixture: ${unknown.join(', ')}`);
+	if (!fromBase.length) return;
+	const dir = nodesBaseDir();
+	if (!dir) {
+		throw new Error(
+			`The fixture needs ${fromBase.join(', ')} from n8n-nodes-base; install the e2e runtime (npm run e2e:install) or set N8N_NODES_BASE_DIR`,
+		);
+	}
+	const loader = new PackageDirectoryLoader(dir, [], fromBase);
+	await loader.loadAll();
+	for (const [name, { type }] of Object.entries(loader.nodeTypes)) {
+		registry.types.set(`n8n-nodes-base.${name}`, type);
+	}
+}
+
+/**
+ * Credentials for tests, applied the way n8n's server applies them (packages/cli credentials-helper):
+ * generic `authenticate` blocks are expanded with the credential values, function blocks are called,
+ * and `preAuthentication` (token fetching) runs when a credential type defines it.
+ */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly registry: NodeTypeRegistry,
+		private readonly data: Record<string, ICredentialDataDecryptedObject>,
+	) {
+		super();
+	}
+
+	getParentTypes(name: string): string[] {
+		const extendsList = this.registry.credentialTypes.get(name)?.extends ?? [];
+		return extendsList.flatMap((parent) => [parent, ...this.getParentTypes(parent)]);
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const type = this.registry.credentialTypes.get(typeName);
+		const authenticate = type?.authenticate;
+		if (!authenticate) return requestOptions;
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (authenticate.type !== 'generic') return requestOptions;
+		const resolveValue = (value: unknown) =>
+			typeof value === 'string' && value.startsWith('=')
+				? workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials } as IWorkflowDataProxyAdditionalKeys, undefined, '')
+				: value;
+		const updated: IHttpRequestOptions = { ...requestOptions };
+		for (const [section, values] of Object.entries(authenticate.properties) as Array<[string, Record<string, unknown>]>) {
+			const target = { ...((updated as unknown as Record<string, Record<string, unknown>>)[section] ?? {}) };
+			for (const [key, value] of Object.entries(values)) target[key] = resolveValue(value);
+			(updated as unknown as Record<string, unknown>)[section] = target;
+		}
+		return updated;
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const type = this.registry.credentialTypes.get(typeName);
+		if (!type?.preAuthentication) return undefined;
+		const expirable = type.properties.find((p) => p.typeOptions?.expirable === true);
+		if (!expirable) return undefined;
+		if (credentials[expirable.name] && !credentialsExpired) return undefined;
+		const output = await type.preAuthentication.call(helpers, credentials);
+		const updated = { ...credentials, ...output } as ICredentialDataDecryptedObject;
+		this.data[typeName] = updated;
+		return updated;
+	}
+
+	async getCredentials(_details: INodeCredentialsDetails, _type: string): Promise<ICredentials> {
+		throw new Error('getCredentials is not available in the test runner');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_details: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const found = this.data[type];
+		if (!found) throw new Error(`The test gave no credentials of type "${type}"`);
+		return found;
+	}
+
+	async updateCredentials(_details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		this.data[type] = data;
+	}
+
+	async updateCredentialsOauthTokenData(_details: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		this.data[type] = data;
+	}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.registry.credentialTypes.get(type)?.properties ?? [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+}
+
+function toItems(input: RunOptions['input']): INodeExecutionData[] {
+	return (input ?? [{}]).map((entry) =>
+		'json' in entry && typeof entry.json === 'object' ? (entry as INodeExecutionData) : { json: entry as IDataObject },
+	);
+}
+
+function findStartNode(workflow: WorkflowJson, name?: string): INode {
+	if (name) {
+		const node = workflow.nodes.find((n) => n.name === name);
+		if (!node) throw new Error(`No node named "${name}" in the fixture`);
+		return node;
+	}
+	const targets = new Set(
+		Object.values(workflow.connections).flatMap((byType) =>
+			Object.values(byType).flatMap((outputs) => (outputs ?? []).flatMap((list) => (list ?? []).map((c) => c.node))),
+		),
+	);
+	const start = workflow.nodes.find((n) => !targets.has(n.name) && !n.type.endsWith('stickyNote'));
+	if (!start) throw new Error('The fixture has no node without incoming connections to start from');
+	return start;
+}
+
+export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+	ownPackage ??= loadOwnPackage();
+	const registry = await ownPackage;
+	await ensureNodeTypes(registry, fixture);
+
+	const mode = options.mode ?? 'trigger';
+	const staticData = structuredClone(fixture.staticData ?? {});
+	const workflow = new Workflow({
+		id: 'test-workflow',
+		name: fixture.name ?? 'test',
+		nodes: fixture.nodes,
+		connections: fixture.connections,
+		active: false,
+		nodeTypes: registry,
+		staticData,
+		settings: { executionOrder: 'v1', ...fixture.settings },
+	});
+
+	const executionOrder: string[] = [];
+	const workflowData = { id: workflow.id, name: workflow.name, nodes: fixture.nodes, connections: fixture.connections } as IWorkflowBase;
+	const hooks = new ExecutionLifecycleHooks(mode, 'test-execution', workflowData);
+	hooks.addHandler('nodeExecuteAfter', (nodeName) => {
+		executionOrder.push(nodeName);
+	});
+
+	const additionalData = {
+		executionId: 'test-execution',
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(registry, { ...(options.credentials ?? {}) }),
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		currentNodeParameters: undefined,
+		executionTimeoutTimestamp: undefined,
+		userId: 'test-user',
+		variables: {},
+		setExecutionStatus: () => {},
+		logAiEvent: () => {},
+		sendDataToUI: () => {},
+		executeWorkflow: async () => {
+			throw new Error('Sub-workflows are not supported by the test runner');
+		},
+		getRunExecutionData: async () => undefined,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const start = findStartNode(fixture, options.startNode);
+	const runExecutionData: IRunExecutionData = createRunExecutionData({
+		executionData: {
+			nodeExecutionStack: [{ node: start, data: { main: [toItems(options.input)] }, source: null }],
+		},
+	});
+	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+
+	const outputs: RunResult['outputs'] = {};
+	const nodeErrors: RunResult['nodeErrors'] = {};
+	for (const [nodeName, tasks] of Object.entries(run.data.resultData.runData)) {
+		const last = tasks[tasks.length - 1];
+		outputs[nodeName] = (last?.data?.main ?? []).map((items) => items ?? []);
+		if (last?.error) nodeErrors[nodeName] = { message: last.error.message, description: last.error.description };
+	}
+	return {
+		status: run.status,
+		error: run.data.resultData.error,
+		outputs,
+		nodeErrors,
+		executionOrder,
+		staticData: workflow.staticData as IDataObject,
+		raw: run,
+	};
+}
+
+/**
+ * n8n-core services started during a run keep intervals alive (SSH client clean-up, cron logging);
+ * stop them so the test process can exit. Registered automatically for every suite using the runner.
+ */
+export function stopRunner(): void {
+	if (Container.has(SSHClientsManager)) Container.get(SSHClientsManager).onShutdown();
+	if (Container.has(ScheduledTaskManager)) Container.get(ScheduledTaskManager).deregisterAllCrons();
+}
+
+if (typeof afterAll === 'function') afterAll(stopRunner);
