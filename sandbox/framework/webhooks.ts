@@ -1,0 +1,139 @@
+/**
+ * Outgoing webhooks from a simulator (the CRM's signed events, PSP notifications...), with the
+ * delivery faults real senders show: the same event delivered twice, events delivered out of
+ * order, and a bad signature. Every delivery is recorded with the receiver's answer so tests can
+ * assert that a forged call got 401.
+ */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export type DeliveryFault =
+	/** Deliver the next event `copies` times in total (at-least-once delivery). */
+	| { kind: 'duplicate'; copies: number }
+	/** Hold the next `count` events and deliver them in reverse order. */
+	| { kind: 'outOfOrder'; count: number }
+	/** Sign the next event with a wrong secret. */
+	| { kind: 'badSignature' }
+	/** Send the next event with a timestamp this many seconds in the past (replay window tests). */
+	| { kind: 'staleTimestamp'; ageSeconds: number };
+
+export interface Delivery {
+	eventId: string;
+	url: string;
+	status: number | 'error';
+	/** The receiver's answer body (truncated), to read back a workflow's response. */
+	responseBody: string;
+	attempt: number;
+	forged: boolean;
+	at: string;
+}
+
+export interface SignedRequest {
+	headers: Record<string, string>;
+	body: string;
+}
+
+/** Builds the headers and body for one event; `forge` asks for a wrong signature. */
+export type Signer = (event: WebhookEvent, options: { forge: boolean; timestampSeconds: number }) => SignedRequest;
+
+export interface WebhookEvent {
+	id: string;
+	type: string;
+	payload: Record<string, unknown>;
+}
+
+export class WebhookSender {
+	readonly deliveries: Delivery[] = [];
+	private faults: DeliveryFault[] = [];
+	private held: WebhookEvent[] = [];
+	private holdCount = 0;
+
+	constructor(
+		private readonly signer: Signer,
+		private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+	) {}
+
+	addFault(fault: DeliveryFault): void {
+		this.faults.push(fault);
+	}
+
+	/** Sends an event to `url` (applying any queued delivery fault); resolves when every copy is answered. */
+	async send(url: string, event: WebhookEvent): Promise<Delivery[]> {
+		const fault = this.faults.shift();
+		if (fault?.kind === 'outOfOrder') {
+			this.holdCount = fault.count;
+		}
+		if (this.holdCount > 0) {
+			this.held.push(event);
+			if (this.held.length < this.holdCount) return [];
+			const batch = this.held.reverse();
+			this.held = [];
+			this.holdCount = 0;
+			const results: Delivery[] = [];
+			for (const held of batch) results.push(await this.post(url, held, 1, false, this.nowSeconds()));
+			return results;
+		}
+		const forge = fault?.kind === 'badSignature';
+		const timestamp = this.nowSeconds() - (fault?.kind === 'staleTimestamp' ? fault.ageSeconds : 0);
+		const copies = fault?.kind === 'duplicate' ? fault.copies : 1;
+		const results: Delivery[] = [];
+		for (let attempt = 1; attempt <= copies; attempt++) {
+			results.push(await this.post(url, event, attempt, forge, timestamp));
+		}
+		return results;
+	}
+
+	/** Delivers the same copies concurrently (for "ten concurrent duplicates" cases). */
+	async sendConcurrently(url: string, event: WebhookEvent, copies: number): Promise<Delivery[]> {
+		const timestamp = this.nowSeconds();
+		return await Promise.all(
+			Array.from({ length: copies }, async (_, i) => await this.post(url, event, i + 1, false, timestamp)),
+		);
+	}
+
+	clear(): void {
+		this.deliveries.length = 0;
+		this.faults = [];
+		this.held = [];
+		this.holdCount = 0;
+	}
+
+	private async post(url: string, event: WebhookEvent, attempt: number, forge: boolean, timestampSeconds: number): Promise<Delivery> {
+		const signed = this.signer(event, { forge, timestampSeconds });
+		const { status, body } = await postRaw(url, signed);
+		const delivery: Delivery = {
+			eventId: event.id,
+			url,
+			status,
+			responseBody: body.slice(0, 4000),
+			attempt,
+			forged: forge,
+			at: new Date().toISOString(),
+		};
+		this.deliveries.push(delivery);
+		return delivery;
+	}
+}
+
+export async function postRaw(url: string, signed: SignedRequest): Promise<{ status: number | 'error'; body: string }> {
+	const target = new URL(url);
+	const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+	return await new Promise((resolve) => {
+		const req = send(
+			target,
+			{
+				method: 'POST',
+				headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(signed.body), ...signed.headers },
+				rejectUnauthorized: false,
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+			},
+		);
+		req.on('error', (error) => resolve({ status: 'error', body: error.message }));
+		req.setTimeout(60_000, () => req.destroy(new Error('webhook receiver did not answer in 60 s')));
+		req.end(signed.body);
+	});
+}
