@@ -1,0 +1,155 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName:
+			'Give the sender the Production URL above and the signing secret of the credential. Requests with a missing or wrong signature, a stale timestamp, or a replayed signature are answered 401 and start nothing.',
+		name: 'setupNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Path',
+		name: 'path',
+		type: 'string',
+		default: 'crm-events',
+		required: true,
+		placeholder: 'crm-events',
+		description: 'The last part of the webhook URL to give the sender, e.g. https://n8n.example.com/webhook/crm-events',
+	},
+	{
+		displayName: 'Respond',
+		name: 'responseMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Immediately',
+				value: 'onReceived',
+				description: 'Answer 200 as soon as the request is verified (what most senders expect)',
+			},
+			{
+				name: 'When Last Node Finishes',
+				value: 'lastNode',
+				description: 'Answer with the output of the last node that ran',
+			},
+		],
+		default: 'onReceived',
+	},
+	{
+		displayName: 'Signature Header',
+		name: 'signatureHeader',
+		type: 'string',
+		default: 'X-CRM-Signature',
+		required: true,
+		description: 'The request header that carries the signature',
+	},
+	{
+		displayName: 'Signature Format',
+		name: 'signatureFormat',
+		type: 'options',
+		options: [
+			{
+				name: 'Digest of the Body',
+				value: 'plain',
+				description: 'The header holds the HMAC of the raw body (optionally after a prefix such as sha256=)',
+			},
+			{
+				name: 'Digest of Timestamp and Body',
+				value: 'timestampHeader',
+				description: 'A second header holds a Unix time; the HMAC covers "&lt;time&gt;.&lt;raw body&gt;"',
+			},
+			{
+				name: 'Stripe Style (T=…,V1=…)',
+				value: 'stripeStyle',
+				description: 'The header is "t=&lt;time&gt;,v1=&lt;digest&gt;", the digest being HMAC-SHA256 hex of "&lt;time&gt;.&lt;raw body&gt;"',
+			},
+		],
+		default: 'stripeStyle',
+	},
+	{
+		displayName: 'Algorithm',
+		name: 'algorithm',
+		type: 'options',
+		options: [
+			{ name: 'HMAC-SHA1', value: 'sha1' },
+			{ name: 'HMAC-SHA256', value: 'sha256' },
+			{ name: 'HMAC-SHA512', value: 'sha512' },
+		],
+		default: 'sha256',
+		displayOptions: { hide: { signatureFormat: ['stripeStyle'] } },
+	},
+	{
+		displayName: 'Encoding',
+		name: 'encoding',
+		type: 'options',
+		options: [
+			{ name: 'Hex', value: 'hex' },
+			{ name: 'Base64', value: 'base64' },
+		],
+		default: 'hex',
+		displayOptions: { hide: { signatureFormat: ['stripeStyle'] } },
+	},
+	{
+		displayName: 'Timestamp Header',
+		name: 'timestampHeader',
+		type: 'string',
+		default: 'X-CRM-Timestamp',
+		description: 'The header with the Unix time (seconds or milliseconds) the sender signed the request at',
+		displayOptions: { show: { signatureFormat: ['timestampHeader'] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Event Type Field',
+				name: 'eventTypeField',
+				type: 'string',
+				default: 'type',
+				description: 'The body field that holds the event type',
+			},
+			{
+				displayName: 'Event Types',
+				name: 'eventTypes',
+				type: 'string',
+				default: '',
+				placeholder: 'client.created, client.kyc_approved',
+				description: 'Run only for these event types (comma-separated); other verified events are acknowledged and ignored. Empty runs for all.',
+			},
+			{
+				displayName: 'IP Allow-List',
+				name: 'ipAllowList',
+				type: 'string',
+				default: '',
+				placeholder: '203.0.113.7, 198.51.100.0/24',
+				description: 'Accept requests only from these addresses or IPv4 ranges. Empty accepts any address.',
+			},
+			{
+				displayName: 'Reject Replays',
+				name: 'rejectReplays',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to refuse the exact same signed request a second time',
+			},
+			{
+				displayName: 'Signature Prefix',
+				name: 'prefix',
+				type: 'string',
+				default: '',
+				placeholder: 'sha256=',
+				description: 'Text the sender puts before the digest in the header',
+			},
+			{
+				displayName: 'Timestamp Tolerance (Seconds)',
+				name: 'toleranceSeconds',
+				type: 'number',
+				typeOptions: { minValue: 10 },
+				default: 300,
+				description: 'How old (or how far in the future) a signed timestamp may be before the request is refused as stale',
+			},
+		],
+	},
+];
