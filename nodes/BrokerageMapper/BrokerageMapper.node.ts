@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { attempt, FieldError } from '../../lib/errors';
-import { applyProfile, validateProfile, type MappingProfile } from '../../lib/mapping';
+import { applyProfile, getPath, validateProfile, type MappingProfile } from '../../lib/mapping';
 import { runPerItem } from '../../lib/perItem';
 import { mapperProperties } from './description';
 import { readProfile } from './readProfile';
@@ -44,9 +44,16 @@ export class BrokerageMapper implements INodeType {
 		const profile: MappingProfile = read.value;
 		const includeRaw = this.getNodeParameter('options.includeRaw', 0, false) as boolean;
 		const output = this.getNodeParameter('options.output', 0, 'replace') as 'replace' | 'merge';
+		const recordPath = (this.getNodeParameter('options.recordPath', 0, '') as string).trim();
 
 		return await runPerItem.call(this, async (itemIndex, item) => {
-			const result = applyProfile(profile, item.json);
+			const record = recordPath ? getPath(item.json, recordPath) : item.json;
+			if (record === null || typeof record !== 'object' || Array.isArray(record)) {
+				throw new NodeOperationError(this.getNode(), `"Record Path": "${recordPath}" does not lead to an object in this item`, {
+					itemIndex,
+				});
+			}
+			const result = applyProfile(profile, record as IDataObject);
 			if (!result.ok) throw result.error;
 			const mapped: IDataObject = output === 'merge' ? { ...item.json, ...result.value } : result.value;
 			if (includeRaw) mapped.raw = item.json;

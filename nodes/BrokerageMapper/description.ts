@@ -128,6 +128,14 @@ export const mapperProperties: INodeProperties[] = [
 				description: 'Whether to keep the incoming item, unchanged, under "raw" in the output',
 			},
 			{
+				displayName: 'Record Path',
+				name: 'recordPath',
+				type: 'string',
+				default: '',
+				placeholder: 'data',
+				description: 'Where the record sits in the incoming item, e.g. "data" for a webhook event {"type": ..., "data": {...}}. Source paths are read from there. Empty reads the whole item.',
+			},
+			{
 				displayName: 'Output',
 				name: 'output',
 				type: 'options',

@@ -83,6 +83,18 @@ describe('Brokerage Mapper in a workflow', () => {
 		});
 	});
 
+	it('reads the record from a path inside a webhook event and names a wrong path', async () => {
+		const fromData = withNode(errorOutputWorkflow, (node) => ({
+			...node,
+			parameters: { ...node.parameters, options: { recordPath: 'data' } },
+		}));
+		const run = await runWorkflow(fromData, { input: [{ type: 'client.created', data: goodClient }, { type: 'ping' }] });
+
+		const [valid, invalid] = run.outputs['Map CRM Client'];
+		expect(valid.map((item) => item.json.clientId)).toEqual(['C-1']);
+		expect(invalid.map((item) => item.json.error)).toEqual(['"Record Path": "data" does not lead to an object in this item']);
+	});
+
 	it('refuses a broken JSON profile once, before any item, saying what to fix', async () => {
 		const broken = withNode(errorOutputWorkflow, (node) => ({
 			...node,
