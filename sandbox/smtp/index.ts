@@ -1,0 +1,3 @@
+export * from './mime';
+export * from './simulator';
+export * from './sink';
