@@ -1,0 +1,136 @@
+/**
+ * `npm run demo`: the sandbox vendors and real n8n with the pack, every shipped template imported
+ * and active with sandbox credentials, then a scripted brokerage day through the templates, and a
+ * short summary of what happened. n8n stays up afterwards for exploring the editor (Ctrl-C stops
+ * everything); `npm run demo -- --once` exits after the summary (CI runs it that way).
+ */
+import { describeSandbox, startSandbox, type Sandbox } from '../sandbox';
+import type { Delivery } from '../sandbox/framework';
+import { startN8n, type N8nInstance } from '../test/e2e/n8n';
+import { loadTemplate, sandboxCredentials, sandboxWiring, templateNames } from '../test/e2e/templates';
+
+const CRM_WEBHOOK_SECRET = 'whsec_demo_crm_5d1c9a0b7e3f4a2c8b6d';
+const once = process.argv.includes('--once');
+
+interface DayStep {
+	time: string;
+	what: string;
+	outcome: string;
+}
+
+async function crmApi(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+	const response = await fetch(`${sandbox.crm.url}${path}`, {
+		method,
+		headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+function describeDelivery(delivery: Delivery | undefined): string {
+	if (!delivery) return 'no delivery';
+	if (delivery.status !== 200) return `n8n answered ${delivery.status} ${delivery.responseBody}`;
+	const answer = JSON.parse(delivery.responseBody || '{}') as Record<string, unknown>;
+	if (answer.clientId) return `mapped to canonical client ${answer.clientId} (${answer.email}, ${answer.country})`;
+	return 'accepted by n8n, but the mapping profile rejected the record (the alert below says why)';
+}
+
+/** The brokerage day, step by step, through whatever templates exist so far. */
+async function brokerageDay(sandbox: Sandbox): Promise<DayStep[]> {
+	const steps: DayStep[] = [];
+	const crm = sandbox.crm.simulator;
+	const deliveriesOf = () => crm.webhookSenders.crm.deliveries;
+	const registerClient = async (time: string, what: string, client: Record<string, unknown>) => {
+		const before = deliveriesOf().length;
+		const created = await crmApi(sandbox, 'POST', '/api/clients', client);
+		await crm.idle();
+		const delivery = deliveriesOf()[before];
+		steps.push({ time, what, outcome: created.status === 201 ? describeDelivery(delivery) : `CRM refused: ${JSON.stringify(created.json)}` });
+	};
+
+	await registerClient('08:05', 'Client registers on the website (CRM client.created)', {
+		first_name: 'Eleni',
+		last_name: 'Christodoulou',
+		email: 'Eleni.Christodoulou@example.com',
+		phone: '+357 99 765432',
+		country: 'CY',
+	});
+	await registerClient('09:40', 'Second client registers', {
+		first_name: 'Jonas',
+		last_name: 'Becker',
+		email: 'jonas.becker@example.de',
+		phone: '+49 1512 3456789',
+		country: 'DE',
+	});
+	const alertsBefore = sandbox.alerts.simulator.received().length;
+	await registerClient('11:15', 'A lead is created without a country (the profile requires one)', {
+		first_name: 'Sam',
+		last_name: 'Lee',
+		email: 'sam.lee@example.com',
+	});
+	const alert = sandbox.alerts.simulator.received()[alertsBefore];
+	steps.push({ time: '11:15', what: 'Ops alert channel', outcome: alert ? `alert: ${alert.text}` : 'no alert (unexpected)' });
+
+	crm.webhookSenders.crm.addFault({ kind: 'badSignature' });
+	const [forged] = await crm.sendEvent('client.created', { id: 9999, first_name: 'Mallory', last_name: 'X', email: 'm@evil.example', country: 'CY' });
+	steps.push({ time: '13:02', what: 'Someone posts a forged client event to the webhook', outcome: describeDelivery(forged) });
+
+	crm.webhookSenders.crm.addFault({ kind: 'duplicate', copies: 2 });
+	const duplicates = await crm.sendEvent('client.updated', { id: 1001, first_name: 'Maria', last_name: 'Papadopoulou', email: 'maria@example.com', country: 'GR' });
+	steps.push({
+		time: '15:30',
+		what: 'The CRM delivers the same signed update twice',
+		outcome: duplicates.map((d, i) => `copy ${i + 1}: ${d.status === 200 ? 'processed' : `refused ${d.status} (${JSON.parse(d.responseBody).reason})`}`).join('; '),
+	});
+	return steps;
+}
+
+async function main() {
+	console.log('Starting the sandbox vendors...');
+	const sandbox = await startSandbox();
+	const wiring = sandboxWiring(sandbox, CRM_WEBHOOK_SECRET);
+	const templates = templateNames().map((name) => loadTemplate(name, wiring));
+
+	console.log(`Starting n8n 2.8 with the pack and ${templates.length} template(s)...`);
+	let n8n: N8nInstance | undefined;
+	const stop = async (code: number) => {
+		await n8n?.stop();
+		await sandbox.close();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => void stop(0));
+	process.on('SIGTERM', () => void stop(0));
+	try {
+		n8n = await startN8n({ workflows: templates, credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-events'] });
+	} catch (error) {
+		console.error((error as Error).message);
+		await stop(1);
+		return;
+	}
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-events'), ['*'], { secret: CRM_WEBHOOK_SECRET });
+
+	console.log('\nSandbox:');
+	for (const line of describeSandbox(sandbox)) console.log(`  ${line}`);
+	console.log(`\nn8n editor: ${n8n.editorUrl}   login: ${n8n.login.email} / ${n8n.login.password}`);
+	console.log(`Templates active: ${n8n.workflows.map((w) => w.name).join('; ')}`);
+
+	console.log('\nA brokerage day:');
+	const steps = await brokerageDay(sandbox);
+	for (const step of steps) console.log(`  ${step.time}  ${step.what}\n         -> ${step.outcome}`);
+
+	const executions = await n8n.api.listExecutions();
+	const deliveries = sandbox.crm.simulator.webhookSenders.crm.deliveries;
+	console.log('\nSummary:');
+	console.log(`  CRM webhooks delivered: ${deliveries.length} (accepted ${deliveries.filter((d) => d.status === 200).length}, refused ${deliveries.filter((d) => d.status === 401).length})`);
+	console.log(`  n8n executions: ${executions.length} (${executions.filter((e) => e.status === 'success').length} succeeded)`);
+	console.log(`  alerts sent to ops: ${sandbox.alerts.simulator.received().length}`);
+
+	const expected = steps.every((step) => !step.outcome.includes('unexpected'));
+	if (once) {
+		await stop(expected ? 0 : 1);
+		return;
+	}
+	console.log('\nn8n and the sandbox keep running for you to explore. Ctrl-C stops them.');
+}
+
+void main();
