@@ -23,30 +23,17 @@ import {
 	sleepWithAbort,
 	type IDataObject,
 	type IExecuteFunctions,
-	type IExecuteSingleFunctions,
-	type IHookFunctions,
 	type IHttpRequestMethods,
 	type IHttpRequestOptions,
-	type ILoadOptionsFunctions,
 	type IN8nHttpFullResponse,
 	type INode,
-	type IPollFunctions,
-	type ITriggerFunctions,
-	type IWebhookFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
 
 import { breakerKey, getBreaker, type Admission } from './circuitBreaker';
-import type { RetryPolicy } from './retryOptions';
+import type { ContextWithoutItems, RetryPolicy } from './retryOptions';
 
-export type RequestContext =
-	| IExecuteFunctions
-	| IExecuteSingleFunctions
-	| ILoadOptionsFunctions
-	| IPollFunctions
-	| ITriggerFunctions
-	| IHookFunctions
-	| IWebhookFunctions;
+export type RequestContext = IExecuteFunctions | ContextWithoutItems;
 
 export interface HttpCallOptions extends IHttpRequestOptions {
 	/**

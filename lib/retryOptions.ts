@@ -133,7 +133,8 @@ export const retryAndTimeoutOptions: INodeProperties = {
 	],
 };
 
-type ContextWithoutItems =
+/** The n8n contexts that have no input items (triggers, pollers, hooks, webhooks, option loaders). */
+export type ContextWithoutItems =
 	| IExecuteSingleFunctions
 	| ILoadOptionsFunctions
 	| IPollFunctions
