@@ -47,3 +47,12 @@ export function attempt<T>(run: () => T): Attempt<T> {
 		return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
 	}
 }
+
+/** `attempt` for async work. */
+export async function attemptAsync<T>(run: () => Promise<T>): Promise<Attempt<T>> {
+	try {
+		return { ok: true, value: await run() };
+	} catch (error) {
+		return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+	}
+}

@@ -32,6 +32,12 @@ const scanConfig = defineConfig(
 			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
 		},
 	},
+	// DESIGN.md's one exception: the MT5 session lives on a keep-alive connection n8n's helpers
+	// cannot hold, so this single file imports http/https. The real scanner reports it; we accept that.
+	{
+		files: ['nodes/MetaTrader5/transport/connection.ts', 'dist/nodes/MetaTrader5/transport/connection.js'],
+		rules: { '@n8n/community-nodes/no-restricted-imports': 'off' },
+	},
 	{ files: ['**/*.json'], languageOptions: { parser: tsParser } },
 	{ files: ['**/*.ts'], languageOptions: { parser: tsParser } },
 );

@@ -1,0 +1,250 @@
+/**
+ * The one documented exception to "HTTP only through n8n's helpers" (DESIGN.md, Rules of the
+ * ecosystem): the MT5 Web API binds an authenticated session to the keep-alive TCP connection it
+ * was opened on (MQ docs `webapi_https`: "All commands should be passed in the same session during
+ * and after the authentication"; `webapi_pings`: re-authentication is required after a connection
+ * loss), and MetaQuotes' own sample keeps a single connection. n8n's request helper opens a new
+ * connection for every call and takes no agent, so this file keeps a keep-alive agent from Node's
+ * http/https modules — one per credential, one socket, reused across executions — and
+ * re-authenticates when the server drops the session (HTTP 403) or the connection.
+ *
+ * Nothing else in the pack imports http/https; scripts/lint.mjs exempts this file alone from the
+ * scanner's restricted-imports rule (the real n8n scanner will report it: a known, deliberate cost).
+ */
+import { createHash } from 'crypto';
+import * as http from 'http';
+import * as https from 'https';
+import type { IN8nHttpFullResponse } from 'n8n-workflow';
+
+import { newClientRand, passwordHash, randAnswer, serverProofMatches } from './auth';
+import { describeRetcode, parseRetcode } from './retcodes';
+
+export interface Mt5Endpoint {
+	/** e.g. https://mt5.broker.com:443 (the access server's Web API address). */
+	serverUrl: string;
+	login: string;
+	password: string;
+	/** The agent name the server logs (no spaces). */
+	agent: string;
+	ignoreSslIssues: boolean;
+}
+
+export interface Mt5RawRequest {
+	method: 'GET' | 'POST';
+	path: string;
+	query?: Record<string, string | number | undefined>;
+	body?: unknown;
+	timeoutMs: number;
+}
+
+/** A failed handshake: wrong password, unknown manager, or a server that failed its own proof. */
+export class Mt5AuthError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'Mt5AuthError';
+	}
+}
+
+interface Session {
+	agent: http.Agent;
+	authenticated: boolean;
+	/** Concurrent callers wait for one handshake instead of starting their own. */
+	handshake?: Promise<void>;
+	lastUsedMs: number;
+	hash: Buffer;
+}
+
+/** The Web API version we announce (MQ docs: 484 or newer). */
+const API_VERSION = 1290;
+
+const sessions = new Map<string, Session>();
+
+/** The session key never holds the password itself, only a digest of it. */
+function sessionKey(endpoint: Mt5Endpoint): string {
+	const secret = createHash('sha256').update(endpoint.password).digest('hex').slice(0, 16);
+	return `${endpoint.serverUrl}|${endpoint.login}|${secret}`;
+}
+
+function sessionFor(endpoint: Mt5Endpoint): Session {
+	const key = sessionKey(endpoint);
+	let session = sessions.get(key);
+	if (!session) {
+		const secure = endpoint.serverUrl.startsWith('https:');
+		const options = { keepAlive: true, maxSockets: 1, maxFreeSockets: 1, keepAliveMsecs: 10_000 };
+		session = {
+			agent: secure
+				? new https.Agent({ ...options, rejectUnauthorized: !endpoint.ignoreSslIssues })
+				: new http.Agent(options),
+			authenticated: false,
+			lastUsedMs: 0,
+			hash: passwordHash(endpoint.password),
+		};
+		sessions.set(key, session);
+	}
+	return session;
+}
+
+/** MT5 escapes =, |, \ and line feed inside parameter values with a backslash (MQ docs `webapi_screening`). */
+function escapeValue(value: string): string {
+	return value.replace(/[\\=|\n]/g, (char) => `\\${char === '\n' ? 'n' : char}`);
+}
+
+function buildPath(path: string, query: Mt5RawRequest['query'] = {}): string {
+	const pairs = Object.entries(query)
+		.filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
+		.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(escapeValue(String(value)))}`);
+	return pairs.length ? `${path}?${pairs.join('&')}` : path;
+}
+
+function send(endpoint: Mt5Endpoint, session: Session, request: Mt5RawRequest): Promise<IN8nHttpFullResponse> {
+	const url = new URL(buildPath(request.path, request.query), endpoint.serverUrl);
+	const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
+	const transport = url.protocol === 'https:' ? https : http;
+	return new Promise((resolve, reject) => {
+		const req = transport.request(
+			url,
+			{
+				method: request.method,
+				agent: session.agent,
+				headers: {
+					// The docs ask for this content type even when the body is JSON (MQ docs `webapi_https`).
+					'Content-Type': 'application/x-www-form-urlencoded',
+					Connection: 'keep-alive',
+					...(payload === undefined ? {} : { 'Content-Length': Buffer.byteLength(payload) }),
+				},
+			},
+			(res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('error', reject);
+				res.on('end', () => {
+					const text = Buffer.concat(chunks).toString('utf8');
+					let body: unknown = text;
+					if ((res.headers['content-type'] ?? '').includes('json') || /^\s*[{[]/.test(text)) {
+						try {
+							body = JSON.parse(text);
+						} catch {
+							body = text;
+						}
+					}
+					resolve({
+						statusCode: res.statusCode ?? 0,
+						statusMessage: res.statusMessage ?? '',
+						headers: res.headers,
+						body: body as IN8nHttpFullResponse['body'],
+					});
+				});
+			},
+		);
+		req.setTimeout(request.timeoutMs, () => {
+			req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+		});
+		req.on('error', (error: NodeJS.ErrnoException) => {
+			// A keep-alive socket the server had already closed: the request never reached it.
+			if (req.reusedSocket && error.code === 'ECONNRESET') error.code = 'ECONNRESET_STALE';
+			reject(error);
+		});
+		req.end(payload);
+	});
+}
+
+function answerOf(response: IN8nHttpFullResponse, step: string): Record<string, unknown> {
+	if (response.statusCode !== 200 || typeof response.body !== 'object' || response.body === null) {
+		throw new Mt5AuthError(`MetaTrader 5 ${step} failed with HTTP ${response.statusCode}`);
+	}
+	const body = response.body as Record<string, unknown>;
+	const retcode = parseRetcode(body.retcode);
+	if (retcode.code !== 0) throw new Mt5AuthError(`MetaTrader 5 refused the login: ${describeRetcode(retcode)}`);
+	return body;
+}
+
+/** auth/start then auth/answer on the session's one connection, within the server's 10 s window. */
+async function handshake(endpoint: Mt5Endpoint, session: Session, timeoutMs: number): Promise<void> {
+	const start = answerOf(
+		await send(endpoint, session, {
+			method: 'GET',
+			path: '/api/auth/start',
+			query: { version: API_VERSION, agent: endpoint.agent.replace(/\s+/g, ''), login: endpoint.login, type: 'manager' },
+			timeoutMs,
+		}),
+		'auth/start',
+	);
+	const serverRand = String(start.srv_rand ?? '');
+	if (!/^[0-9a-f]{32}$/i.test(serverRand)) throw new Mt5AuthError('MetaTrader 5 auth/start answered without a valid srv_rand');
+	const clientRand = newClientRand();
+	const answer = answerOf(
+		await send(endpoint, session, {
+			method: 'GET',
+			path: '/api/auth/answer',
+			query: { srv_rand_answer: randAnswer(session.hash, serverRand), cli_rand: clientRand },
+			timeoutMs,
+		}),
+		'auth/answer',
+	);
+	// The server proves it knows the password too; a mismatch means we are not talking to our server.
+	if (!serverProofMatches(randAnswer(session.hash, clientRand), answer.cli_rand_answer)) {
+		throw new Mt5AuthError('The MetaTrader 5 server failed to prove it knows the API password (cli_rand_answer mismatch)');
+	}
+}
+
+async function ensureSession(endpoint: Mt5Endpoint, session: Session, timeoutMs: number): Promise<void> {
+	if (session.authenticated) return;
+	session.handshake ??= handshake(endpoint, session, timeoutMs)
+		.then(() => {
+			session.authenticated = true;
+		})
+		.finally(() => {
+			session.handshake = undefined;
+		});
+	await session.handshake;
+}
+
+/**
+ * Sends one Web API command in the credential's session, logging in first when needed. A 403 means
+ * the server has no session for this connection (dropped after 180 s idle, restarted, or the
+ * connection was replaced): nothing was executed, so we log in again and send the command once more.
+ */
+export async function mt5Send(endpoint: Mt5Endpoint, request: Mt5RawRequest): Promise<IN8nHttpFullResponse> {
+	const session = sessionFor(endpoint);
+	for (let attempt = 1; ; attempt++) {
+		await ensureSession(endpoint, session, request.timeoutMs);
+		const sent = await sendOnce(endpoint, session, request);
+		if (!sent.ok) {
+			// The connection (and so the session) is gone. A read is sent again on a new connection;
+			// a write is left to the caller, whose ledger check decides (the write may have landed).
+			session.authenticated = false;
+			if (sent.stale && request.method === 'GET' && attempt === 1) continue;
+			throw sent.error;
+		}
+		const response = sent.response;
+		session.lastUsedMs = Date.now();
+		if (response.statusCode !== 403 || attempt === 2) return response;
+		session.authenticated = false;
+	}
+}
+
+async function sendOnce(
+	endpoint: Mt5Endpoint,
+	session: Session,
+	request: Mt5RawRequest,
+): Promise<{ ok: true; response: IN8nHttpFullResponse } | { ok: false; error: Error; stale: boolean }> {
+	try {
+		return { ok: true, response: await send(endpoint, session, request) };
+	} catch (error) {
+		const stale = (error as NodeJS.ErrnoException).code === 'ECONNRESET_STALE';
+		if (stale) (error as NodeJS.ErrnoException).code = 'ECONNRESET';
+		return { ok: false, error: error as Error, stale };
+	}
+}
+
+/** Logs in from scratch (the credential test): proves the address, login and password work. */
+export async function mt5TestLogin(endpoint: Mt5Endpoint, timeoutMs: number): Promise<void> {
+	const probe: Session = { ...sessionFor(endpoint), authenticated: false, handshake: undefined };
+	await handshake(endpoint, probe, timeoutMs);
+}
+
+/** Forgets every session (tests; a credential whose password changed gets a new key anyway). */
+export function closeMt5Sessions(): void {
+	for (const session of sessions.values()) session.agent.destroy();
+	sessions.clear();
+}
