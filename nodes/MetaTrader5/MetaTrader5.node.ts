@@ -1,19 +1,15 @@
 import {
 	NodeConnectionTypes,
-	type ICredentialsDecrypted,
-	type ICredentialTestFunctions,
 	type IExecuteFunctions,
-	type INodeCredentialTestResult,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { attemptAsync } from '../../lib/errors';
 import { retryAndTimeoutOptions } from '../../lib/retryOptions';
 import { RESOURCES } from './actions/resources';
 import { router } from './actions/router';
-import { mt5TestLogin } from './transport/connection';
+import { mt5Login } from './transport/credentialTest';
 
 export class MetaTrader5 implements INodeType {
 	description: INodeTypeDescription = {
@@ -43,29 +39,7 @@ export class MetaTrader5 implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			/** The real challenge–response login, so a wrong password or address fails here, not at 3 a.m. */
-			async mt5Login(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const data = credential.data ?? {};
-				const result = await attemptAsync(async () => {
-					await mt5TestLogin(
-						{
-							serverUrl: String(data.serverUrl ?? '').replace(/\/+$/, ''),
-							login: String(data.login ?? ''),
-							password: String(data.password ?? ''),
-							agent: String(data.agent || 'n8n-brokerage'),
-							ignoreSslIssues: data.ignoreSslIssues === true,
-						},
-						10_000,
-					);
-				});
-				return result.ok
-					? { status: 'OK', message: 'Logged in to MetaTrader 5 with the challenge–response handshake' }
-					: { status: 'Error', message: result.error.message };
-			},
-		},
-	};
+	methods = { credentialTest: { mt5Login } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -651,8 +651,9 @@ export class Mt5Store {
 		});
 		const registered = seed.registered === undefined ? this.clock.serverNowMsc() : this.clock.serverMscOf(seed.registered);
 		user.registration = user.lastAccess = user.lastPassChange = Math.floor(registered / 1000);
-		if (seed.balance) this.seedBalanceOperation(user.login, DEAL_ACTION.BALANCE, seed.balance, 'Initial deposit', registered);
-		if (seed.credit) this.seedBalanceOperation(user.login, DEAL_ACTION.CREDIT, seed.credit, 'Initial credit', registered);
+		// seedBalanceOperation takes a UTC instant (it converts to server time itself).
+		if (seed.balance) this.seedBalanceOperation(user.login, DEAL_ACTION.BALANCE, seed.balance, 'Initial deposit', seed.registered);
+		if (seed.credit) this.seedBalanceOperation(user.login, DEAL_ACTION.CREDIT, seed.credit, 'Initial credit', seed.registered);
 		for (const trade of seed.trades ?? []) this.seedTrade(user.login, trade);
 		for (const position of seed.positions ?? []) this.openPosition(user.login, position);
 		return user;

@@ -3,20 +3,23 @@
  * HTTP, through the node as n8n runs it. Duplicated, replayed, retried and concurrent events never
  * credit twice; the MT5 ledger (the deal comment) is the proof.
  */
-import type { INode } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { processClaims } from '../../lib/idempotency';
-import { resetBreakers } from '../../lib/circuitBreaker';
 import { startSimulator, type RunningSimulator } from '../../sandbox/framework';
 import { Mt5Simulator } from '../../sandbox/mt5';
-import { closeMt5Sessions } from '../../nodes/MetaTrader5/transport/connection';
-import { runWorkflow, type WorkflowJson } from '../runner';
+import { fromPackage, runWorkflow, type WorkflowJson } from '../runner';
 import fixture from './fixtures/mt5-balance.json';
 
 const workflow = fixture as unknown as WorkflowJson;
+// The instances the node under test uses (loaded from dist/ by the runner).
+const { processClaims } = fromPackage<typeof import('../../lib/idempotency')>('lib/idempotency');
+const { resetBreakers } = fromPackage<typeof import('../../lib/circuitBreaker')>('lib/circuitBreaker');
+const { closeMt5Sessions } = fromPackage<typeof import('../../nodes/MetaTrader5/transport/connection')>(
+	'nodes/MetaTrader5/transport/connection',
+);
 const NODE = 'Credit Deposit';
 
-function withOperation(operation: string, options: Record<string, unknown> = {}): WorkflowJson {
+function withOperation(operation: string, options: INodeParameters = {}): WorkflowJson {
 	return {
 		...workflow,
 		nodes: workflow.nodes.map((node: INode) => ({
@@ -39,7 +42,7 @@ describe('MetaTrader 5 balance operations, exactly once', () => {
 			ignoreSslIssues: false,
 		},
 	});
-	const run = async (input: Array<Record<string, unknown>>, wf = workflow) =>
+	const run = async (input: IDataObject[], wf = workflow) =>
 		await runWorkflow(wf, { input, credentials: credentials() });
 	const balanceDeals = () => mt5.simulator.dealsOf(login).filter((deal) => deal.Action === '2');
 

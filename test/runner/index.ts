@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import { Container } from '@n8n/di';
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
 import { ScheduledTaskManager } from 'n8n-core/dist/execution-engine/scheduled-task-manager';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import {
@@ -258,12 +258,18 @@ function findStartNode(workflow: WorkflowJson, name?: string): INode {
 	return start;
 }
 
-export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+interface Prepared {
+	registry: NodeTypeRegistry;
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+	executionOrder: string[];
+}
+
+async function prepare(fixture: WorkflowJson, options: RunOptions, mode: WorkflowExecuteMode): Promise<Prepared> {
 	ownPackage ??= loadOwnPackage();
 	const registry = await ownPackage;
 	await ensureNodeTypes(registry, fixture);
 
-	const mode = options.mode ?? 'trigger';
 	const staticData = structuredClone(fixture.staticData ?? {});
 	const workflow = new Workflow({
 		id: 'test-workflow',
@@ -305,6 +311,12 @@ export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {
 		},
 		getRunExecutionData: async () => undefined,
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { registry, workflow, additionalData, executionOrder };
+}
+
+export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {}): Promise<RunResult> {
+	const mode = options.mode ?? 'trigger';
+	const { workflow, additionalData, executionOrder } = await prepare(fixture, options, mode);
 
 	const start = findStartNode(fixture, options.startNode);
 	const runExecutionData: IRunExecutionData = createRunExecutionData({
@@ -330,6 +342,42 @@ export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {
 		staticData: workflow.staticData as IDataObject,
 		raw: run,
 	};
+}
+
+export interface PollResult {
+	/** What the poll emitted (null when it found nothing new, as n8n's pollers return). */
+	items: INodeExecutionData[] | null;
+	/** The workflow static data after the poll: pass it as the next fixture's staticData. */
+	staticData: IDataObject;
+}
+
+/**
+ * Runs a polling trigger's `poll` once, as n8n's scheduler does, with n8n-core's own PollContext.
+ * Static data persists between polls through `fixture.staticData`.
+ */
+export async function runPoll(
+	fixture: WorkflowJson,
+	options: { nodeName?: string; credentials?: RunOptions['credentials']; mode?: 'trigger' | 'manual' } = {},
+): Promise<PollResult> {
+	const mode = options.mode ?? 'trigger';
+	const { registry, workflow, additionalData } = await prepare(fixture, { credentials: options.credentials }, mode);
+	const node = options.nodeName ? workflow.getNode(options.nodeName) : fixture.nodes[0];
+	if (!node) throw new Error(`No node named "${options.nodeName}" in the fixture`);
+	const nodeType = registry.getByNameAndVersion(node.type, node.typeVersion);
+	if (!nodeType.poll) throw new Error(`${node.type} is not a polling trigger`);
+	const context = new PollContext(workflow, node, additionalData, mode, 'activate');
+	const result = await nodeType.poll.call(context);
+	return { items: result?.[0] ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+}
+
+/**
+ * A module of the BUILT package, the same instance the nodes under test use (the runner loads them
+ * from dist/). Importing the TypeScript source instead would give a second copy whose state (claim
+ * store, breakers, MT5 sessions) the nodes never see.
+ */
+export function fromPackage<T>(relativePath: string): T {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	return require(join(PACKAGE_ROOT, 'dist', relativePath)) as T;
 }
 
 /**

@@ -2,11 +2,19 @@
  * Every resource of the MetaTrader 5 node, in the order the editor lists them. The node's
  * description and the router are both built from this one list.
  */
+import { account } from './account';
 import { balance } from './balance';
+import { deal } from './deal';
+import { group } from './group';
+import { position } from './position';
 import { server } from './server';
 import type { Mt5Resource } from './types';
 
 export const RESOURCES: Record<string, { name: string; resource: Mt5Resource }> = {
+	account: { name: 'Account', resource: account },
 	balance: { name: 'Balance Operation', resource: balance },
+	deal: { name: 'Deal', resource: deal },
+	group: { name: 'Group', resource: group },
+	position: { name: 'Position', resource: position },
 	server: { name: 'Server', resource: server },
 };
