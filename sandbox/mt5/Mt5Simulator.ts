@@ -149,6 +149,7 @@ export class Mt5Simulator extends Simulator {
 					leverage: user.leverage,
 					name: user.text.Name,
 					email: user.text.Email,
+					comment: user.text.Comment,
 					balance: money(figures.balance),
 					credit: money(figures.credit),
 					equity: money(figures.equity),

@@ -1,5 +1,7 @@
 import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { attemptAsync } from '../../../../lib/errors';
+import { fitKey } from '../../../../lib/idempotency';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
 import { mt5Request, mt5ServerZone } from '../../transport';
 import { toTradingAccount, type Mt5Record } from '../mappers';
@@ -52,6 +54,15 @@ const properties: INodeProperties[] = [
 		description: "The client's last name",
 	},
 	{ ...EMAIL_FIELD.property },
+	{
+		displayName: 'Client Reference',
+		name: 'clientReference',
+		type: 'string',
+		default: '',
+		placeholder: 'crm:1003',
+		description:
+			"The CRM's ID for the client. Kept in the account's comment: when an account with this reference already exists in the group, it is returned (alreadyExisted: true) instead of a second one being opened — a re-sent event opens no second account.",
+	},
 	{
 		displayName: 'Additional Fields',
 		name: 'additionalFields',
@@ -151,15 +162,71 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		if (typeof value === 'string' && value.trim() !== '') body[field.mt5] = value.trim();
 	}
 
+	const reference = String(this.getNodeParameter('clientReference', itemIndex, '') ?? '').trim();
+	const includeRaw = readIncludeRaw(this, itemIndex);
+	const describe = async (user: Mt5Record, extra: IDataObject): Promise<IDataObject> => {
+		const zone = await mt5ServerZone(this);
+		const currency = await groupCurrency(this, typeof user.Group === 'string' ? user.Group : group, policy);
+		return { ...toTradingAccount(user, undefined, zone, { currency, includeRaw }), ...extra } as IDataObject;
+	};
+	const open = async (): Promise<IDataObject> => {
+		const { answer } = await mt5Request(
+			this,
+			{ method: 'POST', path: '/api/user/add', body, idempotent: false },
+			`create an account in group ${group}`,
+			policy,
+			reference
+				? {
+						// The answer was lost: the account may exist; look before opening another.
+						beforeRetry: async () => {
+							const found = await findByReference(this, group, body.Comment, policy);
+							return found ? { result: { retcode: 0, answer: found, body: {} } } : { retry: true };
+						},
+					}
+				: {},
+		);
+		return await describe(answer as Mt5Record, { mainPassword, investorPassword, alreadyExisted: false });
+	};
+	if (!reference) return await open();
+
+	body.Comment = fitKey(reference, MT5_USER_COMMENT_MAX);
+	const claimKey = `${group}|${body.Comment}`;
+	const running = inFlight.get(claimKey);
+	if (running) return withoutPasswords(await running);
+	const work = (async () => {
+		const existing = await findByReference(this, group, body.Comment, policy);
+		return existing ? await describe(existing, { alreadyExisted: true }) : await open();
+	})();
+	inFlight.set(claimKey, work);
+	const outcome = await attemptAsync(async () => await work);
+	inFlight.delete(claimKey);
+	if (!outcome.ok) throw outcome.error;
+	return outcome.value;
+}
+
+/** MT5 keeps a user comment of up to 64 characters with the terminator (`IMTUser::Comment`). */
+const MT5_USER_COMMENT_MAX = 63;
+
+/** Account opening in flight in this process, by group and reference: duplicates share its result. */
+const inFlight = new Map<string, Promise<IDataObject>>();
+
+function withoutPasswords(account: IDataObject): IDataObject {
+	const { mainPassword: _main, investorPassword: _investor, ...rest } = account;
+	return { ...rest, alreadyExisted: true };
+}
+
+/** The account of the group whose comment is this client reference, if there is one. */
+async function findByReference(
+	ctx: IExecuteFunctions,
+	group: string,
+	comment: string,
+	policy: ReturnType<typeof readRetryPolicy>,
+): Promise<Mt5Record | undefined> {
 	const { answer } = await mt5Request(
-		this,
-		{ method: 'POST', path: '/api/user/add', body, idempotent: false },
-		`create an account in group ${group}`,
+		ctx,
+		{ path: '/api/user/get_batch', query: { group }, idempotent: true },
+		`look for an existing account in group ${group}`,
 		policy,
 	);
-	const user = answer as Mt5Record;
-	const zone = await mt5ServerZone(this);
-	const currency = await groupCurrency(this, typeof user.Group === 'string' ? user.Group : group, policy);
-	const account = toTradingAccount(user, undefined, zone, { currency, includeRaw: readIncludeRaw(this, itemIndex) });
-	return { ...account, mainPassword, investorPassword } as IDataObject;
+	return (Array.isArray(answer) ? (answer as Mt5Record[]) : []).find((user) => user.Comment === comment);
 }
