@@ -21,6 +21,18 @@ export const SHIPPED_PROFILES: Record<string, MappingProfile> = {
 			{ target: 'dateOfBirth', source: 'date_of_birth' },
 			{ target: 'language', source: 'language', transforms: ['trim', 'lowercase'] },
 			{ target: 'status', source: 'status' },
+			{
+				target: 'kycStatus',
+				source: 'kyc_status',
+				transforms: [
+					'lowercase',
+					{
+						name: 'lookup',
+						table: { not_started: 'not_started', pending: 'pending', on_hold: 'on_hold', approved: 'approved', rejected: 'rejected_final' },
+						fallback: 'keep',
+					},
+				],
+			},
 			{ target: 'createdAtUtc', source: 'created_at' },
 		],
 	},

@@ -11,13 +11,19 @@ import type { E2eCredential, E2eWorkflow } from './n8n';
 
 export const WORKFLOWS_DIR = join(__dirname, '../../workflows');
 
-/** The Slack URL placeholder every template's alert step ships with. */
-const SLACK_PLACEHOLDER = /^https:\/\/hooks\.slack\.com\/services\//;
+/** The placeholders templates ship with, where an admin puts their own systems' addresses. */
+const SLACK_PLACEHOLDER = 'https://hooks.slack.com/services/REPLACE/WITH/YOURS';
+const CRM_PLACEHOLDER = 'https://crm.example.com';
 
 export interface SandboxWiring {
 	alertWebhookUrl: string;
 	/** The secret the CRM signs its webhooks with (the CRM subscription's secret). */
 	crmWebhookSecret: string;
+	crmBaseUrl: string;
+	crmApiKey: string;
+	mt5Url: string;
+	mt5Login: string;
+	mt5Password: string;
 }
 
 export function templateNames(): string[] {
@@ -27,13 +33,12 @@ export function templateNames(): string[] {
 }
 
 export function loadTemplate(name: string, wiring: SandboxWiring): E2eWorkflow {
-	const workflow = JSON.parse(readFileSync(join(WORKFLOWS_DIR, `${name}.json`), 'utf8')) as E2eWorkflow;
-	for (const node of workflow.nodes) {
-		const url = node.parameters?.url;
-		if (node.type === 'n8n-nodes-base.httpRequest' && typeof url === 'string' && SLACK_PLACEHOLDER.test(url)) {
-			node.parameters = { ...node.parameters, url: wiring.alertWebhookUrl };
-		}
-	}
+	const text = readFileSync(join(WORKFLOWS_DIR, `${name}.json`), 'utf8')
+		.split(SLACK_PLACEHOLDER)
+		.join(wiring.alertWebhookUrl)
+		.split(CRM_PLACEHOLDER)
+		.join(wiring.crmBaseUrl);
+	const workflow = JSON.parse(text) as E2eWorkflow;
 	return { ...workflow, id: workflow.id ?? name.replace(/[^A-Za-z0-9]/g, '').slice(0, 16) };
 }
 
@@ -46,9 +51,25 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			type: 'brokerageWebhookApi',
 			data: { secret: wiring.crmWebhookSecret, previousSecret: '' },
 		},
+		{ id: 'crm-api-key', name: 'CRM API key', type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: wiring.crmApiKey } },
+		{
+			id: 'mt5-manager',
+			name: 'MT5 manager',
+			type: 'metaTrader5Api',
+			data: { serverUrl: wiring.mt5Url, login: wiring.mt5Login, password: wiring.mt5Password, agent: 'n8n-brokerage', serverTimeZone: 'detect', ignoreSslIssues: false },
+		},
 	];
 }
 
 export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): SandboxWiring {
-	return { alertWebhookUrl: `${sandbox.alerts.url}${sandbox.alerts.simulator.hookPath}`, crmWebhookSecret };
+	const mt5 = sandbox.mt5.simulator.credentials();
+	return {
+		alertWebhookUrl: `${sandbox.alerts.url}${sandbox.alerts.simulator.hookPath}`,
+		crmWebhookSecret,
+		crmBaseUrl: sandbox.crm.url,
+		crmApiKey: sandbox.crm.simulator.credentials().apiKey,
+		mt5Url: sandbox.mt5.url,
+		mt5Login: mt5.login,
+		mt5Password: mt5.password,
+	};
 }
