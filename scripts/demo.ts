@@ -39,6 +39,10 @@ function describeDelivery(delivery: Delivery | undefined): string {
 async function brokerageDay(sandbox: Sandbox): Promise<DayStep[]> {
 	const steps: DayStep[] = [];
 	const crm = sandbox.crm.simulator;
+	const mt5AccountsFor = (clientId: unknown) =>
+		(sandbox.mt5.simulator.state() as { accounts: Array<{ comment?: string; login: number; group: string }> }).accounts.filter(
+			(account) => account.comment === `crm:${String(clientId)}`,
+		);
 	const deliveriesOf = () => crm.webhookSenders.crm.deliveries;
 	const registerClient = async (time: string, what: string, client: Record<string, unknown>) => {
 		const before = deliveriesOf().length;
@@ -62,6 +66,29 @@ async function brokerageDay(sandbox: Sandbox): Promise<DayStep[]> {
 		phone: '+49 1512 3456789',
 		country: 'DE',
 	});
+	const eleni = (await crmApi(sandbox, 'GET', '/api/clients?email=eleni.christodoulou%40example.com')).json.data as Array<Record<string, unknown>>;
+	const eleniId = eleni?.[0]?.id;
+	const approved = await crmApi(sandbox, 'PATCH', `/api/clients/${String(eleniId)}`, { kyc_status: 'approved' });
+	await crm.idle();
+	const opened = mt5AccountsFor(eleniId);
+	const written = (await crmApi(sandbox, 'GET', `/api/clients/${String(eleniId)}/trading-accounts`)).json.data as unknown[];
+	steps.push({
+		time: '10:20',
+		what: `Compliance approves Eleni's KYC in the CRM (client.kyc_approved)`,
+		outcome: opened.length
+			? `MT5 account ${opened[0].login} opened in ${opened[0].group}; login written to the CRM (${written.length} trading account)`
+			: 'no MT5 account was opened (unexpected)',
+	});
+	await crm.sendEvent('client.kyc_approved', approved.json);
+	steps.push({
+		time: '10:21',
+		what: 'The CRM re-sends the same approval',
+		outcome:
+			mt5AccountsFor(eleniId).length === 1
+				? 'no second account: the client reference found the one already opened'
+				: `${mt5AccountsFor(eleniId).length} accounts (unexpected)`,
+	});
+
 	const alertsBefore = sandbox.alerts.simulator.received().length;
 	await registerClient('11:15', 'A lead is created without a country (the profile requires one)', {
 		first_name: 'Sam',
@@ -101,13 +128,14 @@ async function main() {
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
 	try {
-		n8n = await startN8n({ workflows: templates, credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-events'] });
+		n8n = await startN8n({ workflows: templates, credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-events', 'crm-kyc'] });
 	} catch (error) {
 		console.error((error as Error).message);
 		await stop(1);
 		return;
 	}
-	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-events'), ['*'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-events'), ['client.created', 'client.updated'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-kyc'), ['client.kyc_approved'], { secret: CRM_WEBHOOK_SECRET });
 
 	console.log('\nSandbox:');
 	for (const line of describeSandbox(sandbox)) console.log(`  ${line}`);
@@ -124,6 +152,8 @@ async function main() {
 	console.log(`  CRM webhooks delivered: ${deliveries.length} (accepted ${deliveries.filter((d) => d.status === 200).length}, refused ${deliveries.filter((d) => d.status === 401).length})`);
 	console.log(`  n8n executions: ${executions.length} (${executions.filter((e) => e.status === 'success').length} succeeded)`);
 	console.log(`  alerts sent to ops: ${sandbox.alerts.simulator.received().length}`);
+	const opened = (sandbox.mt5.simulator.state() as { accounts: Array<{ comment?: string }> }).accounts.filter((a) => a.comment?.startsWith('crm:'));
+	console.log(`  MT5 accounts opened for CRM clients: ${opened.length}`);
 
 	const expected = steps.every((step) => !step.outcome.includes('unexpected'));
 	if (once) {
