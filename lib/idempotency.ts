@@ -148,3 +148,38 @@ export class ClaimStore<T = unknown> {
 
 /** The claim store shared by every node in this n8n process. */
 export const processClaims = new ClaimStore();
+
+/** Work in flight in this process, by key: concurrent duplicates wait for it and share its result. */
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` once per key inside this n8n process: a duplicate that arrives while it runs waits
+ * and gets the same result; one that arrives later gets the remembered result (unless `remember`
+ * is off, e.g. when the result holds a secret). `duplicate` tells the caller which case it is.
+ * A failure is not remembered, so a retry can run the work again. Across processes, the caller's
+ * own check of the vendor's ledger is what prevents a second effect.
+ */
+export async function onceInProcess<T>(
+	key: string,
+	work: () => Promise<T>,
+	options: { remember?: boolean } = {},
+): Promise<{ result: T; duplicate: boolean }> {
+	const remember = options.remember !== false;
+	if (remember) {
+		const remembered = processClaims.claim(key);
+		if (remembered.status === 'done') return { result: remembered.result as T, duplicate: true };
+	}
+	const running = inFlight.get(key) as Promise<T> | undefined;
+	if (running) return { result: await running, duplicate: true };
+
+	const started = work();
+	inFlight.set(key, started);
+	try {
+		const result = await started;
+		if (remember) processClaims.complete(key, result);
+		return { result, duplicate: false };
+	} finally {
+		inFlight.delete(key);
+		if (remember) processClaims.release(key);
+	}
+}

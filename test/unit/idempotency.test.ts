@@ -1,4 +1,4 @@
-import { ClaimStore, contentKey, fitKey, idempotencyKey } from '../../lib/idempotency';
+import { ClaimStore, contentKey, fitKey, idempotencyKey, onceInProcess, processClaims } from '../../lib/idempotency';
 
 describe('idempotency keys', () => {
 	it('derives a readable key from the source and its event id', () => {
@@ -77,5 +77,36 @@ describe('claim store', () => {
 		store.claim('c');
 		expect(store.size).toBe(2);
 		expect(store.claim('a').status).toBe('claimed');
+	});
+});
+
+describe('once in process', () => {
+	beforeEach(() => processClaims.clear());
+
+	it('runs concurrent duplicates once and tells them apart', async () => {
+		let runs = 0;
+		const work = async () => {
+			runs++;
+			await new Promise((resolve) => setImmediate(resolve));
+			return { ticket: '7' };
+		};
+		const outcomes = await Promise.all(Array.from({ length: 5 }, async () => await onceInProcess('k:1', work)));
+		expect(runs).toBe(1);
+		expect(outcomes.filter((o) => !o.duplicate)).toHaveLength(1);
+		expect(outcomes.every((o) => o.result.ticket === '7')).toBe(true);
+	});
+
+	it('answers a later duplicate from memory, unless told not to remember', async () => {
+		let runs = 0;
+		const work = async () => ++runs;
+		await onceInProcess('k:2', work);
+		expect(await onceInProcess('k:2', work)).toEqual({ result: 1, duplicate: true });
+		await onceInProcess('k:3', work, { remember: false });
+		expect(await onceInProcess('k:3', work, { remember: false })).toEqual({ result: 3, duplicate: false });
+	});
+
+	it('does not remember a failure, so a retry runs the work again', async () => {
+		await expect(onceInProcess('k:4', async () => Promise.reject(new Error('vendor down')))).rejects.toThrow('vendor down');
+		expect(await onceInProcess('k:4', async () => 'ok')).toEqual({ result: 'ok', duplicate: false });
 	});
 });

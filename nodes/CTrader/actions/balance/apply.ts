@@ -27,7 +27,7 @@ import {
 } from 'n8n-workflow';
 
 import { attempt, attemptAsync } from '../../../../lib/errors';
-import { fitKey, processClaims } from '../../../../lib/idempotency';
+import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { compareDecimal, isZero, negateDecimal, parseDecimal, subtractDecimal, toMinorUnits } from '../../../../lib/money';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
 import { CTraderApiError, cTraderRequest, cTraderSettings } from '../../transport';
@@ -140,8 +140,6 @@ interface BalanceResult extends IDataObject {
 	confirmedBy: 'answer' | 'externalIdRefusal' | 'balanceCheck' | 'thisProcess';
 }
 
-/** Work in flight in this process, by "server|login|externalId", so concurrent duplicates share one result. */
-const inFlight = new Map<string, Promise<BalanceResult>>();
 
 function readAmount(ctx: IExecuteFunctions, itemIndex: number, operation: BalanceOperation): string {
 	const raw = ctx.getNodeParameter('amount', itemIndex) as string | number;
@@ -195,13 +193,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		confirmedBy,
 	});
 
-	const claimKey = `${baseUrl}|${login}|${externalId}`;
-	const remembered = processClaims.claim(claimKey);
-	if (remembered.status === 'done') return { ...(remembered.result as BalanceResult), alreadyApplied: true, confirmedBy: 'thisProcess' };
-	const running = inFlight.get(claimKey);
-	if (running) return { ...(await running), alreadyApplied: true, confirmedBy: 'thisProcess' };
-
-	const work = (async (): Promise<BalanceResult> => {
+	const { result: done, duplicate } = await onceInProcess(`ctrader|${baseUrl}|${login}|${externalId}`, async (): Promise<BalanceResult> => {
 		// Read just before the change: the reference for the lost-answer check, and the account's decimals.
 		const before = await readTrader(this, login, policy);
 		const digits = moneyDigitsOf(before);
@@ -256,14 +248,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		}
 		if (sent.value?.confirmedBy === 'balanceCheck') return result('', 'balanceCheck', currency);
 		return result(String(sent.value?.balanceHistoryId ?? ''), 'answer', currency);
-	})();
-	inFlight.set(claimKey, work);
-	const outcome = await attemptAsync(async () => await work);
-	inFlight.delete(claimKey);
-	if (!outcome.ok) {
-		processClaims.release(claimKey);
-		throw outcome.error;
-	}
-	processClaims.complete(claimKey, outcome.value);
-	return outcome.value;
+	});
+	return duplicate ? { ...done, alreadyApplied: true, confirmedBy: 'thisProcess' } : done;
 }

@@ -1,7 +1,6 @@
 import { NodeOperationError, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
-import { attemptAsync } from '../../../../lib/errors';
-import { fitKey } from '../../../../lib/idempotency';
+import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
 import { mt5Request, mt5ServerZone } from '../../transport';
 import { toTradingAccount, type Mt5Record } from '../mappers';
@@ -190,25 +189,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!reference) return await open();
 
 	body.Comment = fitKey(reference, MT5_USER_COMMENT_MAX);
-	const claimKey = `${group}|${body.Comment}`;
-	const running = inFlight.get(claimKey);
-	if (running) return withoutPasswords(await running);
-	const work = (async () => {
-		const existing = await findByReference(this, group, body.Comment, policy);
-		return existing ? await describe(existing, { alreadyExisted: true }) : await open();
-	})();
-	inFlight.set(claimKey, work);
-	const outcome = await attemptAsync(async () => await work);
-	inFlight.delete(claimKey);
-	if (!outcome.ok) throw outcome.error;
-	return outcome.value;
+	// Not remembered after it finishes: the result holds the new passwords.
+	const { result, duplicate } = await onceInProcess(
+		`mt5-account|${group}|${body.Comment}`,
+		async () => {
+			const existing = await findByReference(this, group, body.Comment, policy);
+			return existing ? await describe(existing, { alreadyExisted: true }) : await open();
+		},
+		{ remember: false },
+	);
+	return duplicate ? withoutPasswords(result) : result;
 }
 
 /** MT5 keeps a user comment of up to 64 characters with the terminator (`IMTUser::Comment`). */
 const MT5_USER_COMMENT_MAX = 63;
-
-/** Account opening in flight in this process, by group and reference: duplicates share its result. */
-const inFlight = new Map<string, Promise<IDataObject>>();
 
 function withoutPasswords(account: IDataObject): IDataObject {
 	const { mainPassword: _main, investorPassword: _investor, ...rest } = account;

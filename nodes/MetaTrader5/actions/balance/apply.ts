@@ -14,8 +14,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { attempt, attemptAsync } from '../../../../lib/errors';
-import { fitKey, processClaims } from '../../../../lib/idempotency';
+import { attempt } from '../../../../lib/errors';
+import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { compareDecimal, negateDecimal, parseDecimal } from '../../../../lib/money';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
 import { utcToServerTime } from '../../../../lib/time';
@@ -107,9 +107,6 @@ interface BalanceResult extends IDataObject {
 	alreadyApplied: boolean;
 }
 
-/** Work in flight in this process, by "login|comment", so concurrent duplicates share one result. */
-const inFlight = new Map<string, Promise<BalanceResult>>();
-
 function readAmount(ctx: IExecuteFunctions, itemIndex: number, operation: BalanceOperation): string {
 	const raw = ctx.getNodeParameter('amount', itemIndex) as string | number;
 	const parsed = attempt(() => parseDecimal(raw, 'Amount'));
@@ -182,13 +179,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 		alreadyApplied,
 	});
 
-	const claimKey = `${login}|${comment}`;
-	const remembered = processClaims.claim(claimKey);
-	if (remembered.status === 'done') return { ...(remembered.result as BalanceResult), alreadyApplied: true };
-	const running = inFlight.get(claimKey);
-	if (running) return { ...(await running), alreadyApplied: true };
-
-	const work = (async (): Promise<BalanceResult> => {
+	const { result: done, duplicate } = await onceInProcess(`mt5|${login}|${comment}`, async (): Promise<BalanceResult> => {
 		const existing = await findOnLedger(this, login, comment, lookbackDays, policy);
 		if (existing) return result(String(existing.Deal), true);
 		const applied = await mt5Request(
@@ -216,14 +207,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number) {
 			},
 		);
 		return result(String((applied.answer as IDataObject)?.Ticket ?? ''), false);
-	})();
-	inFlight.set(claimKey, work);
-	const outcome = await attemptAsync(async () => await work);
-	inFlight.delete(claimKey);
-	if (!outcome.ok) {
-		processClaims.release(claimKey);
-		throw outcome.error;
-	}
-	processClaims.complete(claimKey, outcome.value);
-	return outcome.value;
+	});
+	return duplicate ? { ...done, alreadyApplied: true } : done;
 }
