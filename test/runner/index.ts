@@ -78,6 +78,8 @@ export interface RunResult {
 	/** Nodes in the order they ran. */
 	executionOrder: string[];
 	staticData: IDataObject;
+	/** Whether a node marked the static data changed (n8n saves it only then). */
+	staticDataChanged: boolean;
 	raw: IRun;
 }
 
@@ -339,7 +341,9 @@ export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {
 		outputs,
 		nodeErrors,
 		executionOrder,
-		staticData: workflow.staticData as IDataObject,
+		// A plain copy, as n8n saves it: the live object is n8n's change-tracking proxy.
+		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
+		staticDataChanged: (workflow.staticData as IDataObject).__dataChanged === true,
 		raw: run,
 	};
 }
