@@ -45,6 +45,7 @@ export interface GroupConfig {
 export const DEFAULT_GROUPS: readonly GroupConfig[] = [
 	{ name: 'demo\\forex', currency: 'USD', marginCall: 100, marginStopOut: 50 },
 	{ name: 'real\\standard', currency: 'USD', marginCall: 80, marginStopOut: 30 },
+	{ name: 'real\\gold', currency: 'USD', marginCall: 70, marginStopOut: 25 },
 	{ name: 'real\\vip', currency: 'USD', marginCall: 50, marginStopOut: 20 },
 	{ name: 'real\\ecn', currency: 'USD', marginCall: 100, marginStopOut: 50 },
 	{ name: 'real\\eur', currency: 'EUR', marginCall: 80, marginStopOut: 30 },

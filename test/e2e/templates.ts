@@ -15,6 +15,9 @@ export const WORKFLOWS_DIR = join(__dirname, '../../workflows');
 const SLACK_PLACEHOLDER = 'https://hooks.slack.com/services/REPLACE/WITH/YOURS';
 const CRM_PLACEHOLDER = 'https://crm.example.com';
 
+/** The header value that lets ops (and tests, and the demo) start on-demand runs of templates. */
+export const OPS_RUN_KEY = 'ops-run-key-sandbox-7f3a9c';
+
 export interface SandboxWiring {
 	alertWebhookUrl: string;
 	/** The secret the CRM signs its webhooks with (the CRM subscription's secret). */
@@ -52,6 +55,7 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			data: { secret: wiring.crmWebhookSecret, previousSecret: '' },
 		},
 		{ id: 'crm-api-key', name: 'CRM API key', type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: wiring.crmApiKey } },
+		{ id: 'ops-run-key', name: 'Ops run key', type: 'httpHeaderAuth', data: { name: 'X-Ops-Key', value: OPS_RUN_KEY } },
 		{
 			id: 'mt5-manager',
 			name: 'MT5 manager',
