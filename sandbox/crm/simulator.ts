@@ -99,7 +99,18 @@ export interface CrmTradingAccount {
 	leverage: number;
 	currency: string;
 	created_at: string;
+	/** Figures synced from the platform (the platform is their source of truth), decimal strings. */
+	balance?: string;
+	credit?: string;
+	equity?: string;
+	margin?: string;
+	free_margin?: string;
+	margin_level?: string;
+	figures_updated_at?: string;
 }
+
+/** The fields a platform sync may write on a trading account. */
+const FIGURE_FIELDS = ['balance', 'credit', 'equity', 'margin', 'free_margin', 'margin_level'] as const;
 
 export interface CrmTransaction {
 	id: number;
@@ -248,6 +259,7 @@ export class CrmSimulator extends Simulator {
 		this.nextAccountId = 3001;
 		this.nextTransactionId = 5001;
 		this.nextNoteId = 7001;
+		this.figureUpdates.length = 0;
 		this.sender.clear();
 		if (this.seed) this.seedDefaults();
 	}
@@ -347,6 +359,7 @@ export class CrmSimulator extends Simulator {
 		api('PATCH', '/api/clients/:id', (req) => this.updateClient(req));
 		api('GET', '/api/clients/:id/trading-accounts', (req) => ({ body: { data: this.accountsOf(this.requireClient(req.params.id).id) } }));
 		api('POST', '/api/clients/:id/trading-accounts', (req) => this.createTradingAccount(req));
+		api('PATCH', '/api/trading-accounts/:platform/:login', (req) => this.updateAccountFigures(req));
 		api('GET', '/api/clients/:id/notes', (req) => {
 			const client = this.requireClient(req.params.id);
 			return { body: { data: this.notes.filter((n) => n.client_id === client.id) } };
@@ -535,6 +548,29 @@ export class CrmSimulator extends Simulator {
 
 	private accountsOf(clientId: number): CrmTradingAccount[] {
 		return this.accounts.filter((a) => a.client_id === clientId);
+	}
+
+	/** Every figures update received, for tests of "only changed fields are sent". */
+	readonly figureUpdates: Array<{ platform: string; login: string; fields: Record<string, string> }> = [];
+
+	/** The platform sync writes balance/equity/margin figures on a linked trading account. */
+	private updateAccountFigures(req: SandboxRequest): SandboxResponse {
+		const account = this.accounts.find((a) => a.platform === req.params.platform && a.login === req.params.login);
+		if (!account) notFound(`trading account ${req.params.platform} ${req.params.login}`);
+		const body = this.objectBody(req);
+		const check = new Validation();
+		const fields: Record<string, string> = {};
+		for (const [field, value] of Object.entries(body)) {
+			if (!(FIGURE_FIELDS as readonly string[]).includes(field)) check.add(field, `is not a figure field (${FIGURE_FIELDS.join(', ')})`);
+			else if (value === null) fields[field] = '';
+			else if (typeof value !== 'string' || !/^-?\d+(\.\d+)?$/.test(value)) check.add(field, 'must be a decimal string such as "1250.50"');
+			else fields[field] = value;
+		}
+		if (Object.keys(body).length === 0) check.add('body', 'has no figures to update');
+		check.throwIfFailed();
+		Object.assign(account, fields, { figures_updated_at: iso(this.now()) });
+		this.figureUpdates.push({ platform: account.platform, login: account.login, fields });
+		return { body: account };
 	}
 
 	private createTradingAccount(req: SandboxRequest): SandboxResponse {

@@ -1,5 +1,6 @@
 import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
+import { changesSince } from '../../../../lib/changes';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
 import { toAccountFigures } from '../mappers';
 import {
@@ -21,9 +22,23 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [includeRawOption, skipUnknownLoginsOption],
+		options: [
+			includeRawOption,
+			{
+				displayName: 'Only Changes Since Last Run',
+				name: 'onlyChanges',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to output only accounts whose figures changed since the previous run, with only the changed fields (for syncing to the CRM). Remembered when the workflow is active.',
+			},
+			skipUnknownLoginsOption,
+		],
 	},
 ];
+
+/** The figures a sync compares and sends. */
+const FIGURE_FIELDS = ['balance', 'credit', 'equity', 'margin', 'freeMargin', 'marginLevelPercent'] as const;
 
 export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['getEquity'] } }, properties);
 
@@ -43,5 +58,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	);
 	if (selection.by === 'logins') checkAllFound(this, itemIndex, selection.logins, accounts.map((account) => String(account.Login)));
 	const includeRaw = readIncludeRaw(this, itemIndex);
-	return accounts.map((account) => toAccountFigures(account, { includeRaw }) as IDataObject);
+	const figures = accounts.map((account) => toAccountFigures(account, { includeRaw }) as IDataObject);
+	if (this.getNodeParameter('options.onlyChanges', itemIndex, false) !== true) return figures;
+
+	// One memory per node: the figures last reported for each login.
+	const state = this.getWorkflowStaticData('node');
+	state.reportedFigures ??= {};
+	const memory = state.reportedFigures as IDataObject;
+	return figures.flatMap((account) => {
+		const changes = changesSince(memory, String(account.login), account, FIGURE_FIELDS);
+		return changes ? [{ platform: 'mt5', login: account.login, ...changes.changed, changedFields: Object.keys(changes.changed), previous: changes.previous }] : [];
+	});
 }
