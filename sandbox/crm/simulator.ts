@@ -260,6 +260,7 @@ export class CrmSimulator extends Simulator {
 		this.nextTransactionId = 5001;
 		this.nextNoteId = 7001;
 		this.figureUpdates.length = 0;
+		this.trades = new Map();
 		this.sender.clear();
 		if (this.seed) this.seedDefaults();
 	}
@@ -268,6 +269,7 @@ export class CrmSimulator extends Simulator {
 		return {
 			clients: [...this.clients.values()],
 			tradingAccounts: this.accounts,
+			trades: [...this.trades.values()],
 			transactions: [...this.transactions.values()],
 			notes: this.notes,
 			webhooks: [...this.subscriptions.values()],
@@ -360,6 +362,8 @@ export class CrmSimulator extends Simulator {
 		api('GET', '/api/clients/:id/trading-accounts', (req) => ({ body: { data: this.accountsOf(this.requireClient(req.params.id).id) } }));
 		api('POST', '/api/clients/:id/trading-accounts', (req) => this.createTradingAccount(req));
 		api('PATCH', '/api/trading-accounts/:platform/:login', (req) => this.updateAccountFigures(req));
+		api('PUT', '/api/trades/:platform/:dealId', (req) => this.putTrade(req));
+		api('GET', '/api/trades', (req) => ({ body: { data: [...this.trades.values()].filter((t) => !req.query.get('login') || t.login === req.query.get('login')) } }));
 		api('GET', '/api/clients/:id/notes', (req) => {
 			const client = this.requireClient(req.params.id);
 			return { body: { data: this.notes.filter((n) => n.client_id === client.id) } };
@@ -548,6 +552,28 @@ export class CrmSimulator extends Simulator {
 
 	private accountsOf(clientId: number): CrmTradingAccount[] {
 		return this.accounts.filter((a) => a.client_id === clientId);
+	}
+
+	/** Trade history for client reporting, one record per platform deal (PUT makes re-sends harmless). */
+	trades = new Map<string, Record<string, unknown>>();
+
+	private putTrade(req: SandboxRequest): SandboxResponse {
+		const body = this.objectBody(req);
+		const check = new Validation();
+		const login = typeof body.login === 'string' ? body.login : '';
+		if (!/^\d+$/.test(login)) check.add('login', 'must be the platform account number (digits, as text)');
+		if (typeof body.time_utc !== 'string' || !/Z$/.test(body.time_utc) || Number.isNaN(Date.parse(body.time_utc))) {
+			check.add('time_utc', 'must be an ISO-8601 time in UTC ending in Z');
+		}
+		for (const field of ['volume_lots', 'profit']) {
+			if (typeof body[field] !== 'string' || !/^-?\d+(\.\d+)?$/.test(body[field] as string)) check.add(field, 'must be a decimal string');
+		}
+		check.throwIfFailed();
+		const key = `${req.params.platform}:${req.params.dealId}`;
+		const existed = this.trades.has(key);
+		const trade = { platform: req.params.platform, deal_id: req.params.dealId, ...body, received_at: iso(this.now()) };
+		this.trades.set(key, trade);
+		return { status: existed ? 200 : 201, body: trade };
 	}
 
 	/** Every figures update received, for tests of "only changed fields are sent". */
