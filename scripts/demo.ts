@@ -7,7 +7,8 @@
 import { describeSandbox, startSandbox, type Sandbox } from '../sandbox';
 import type { Delivery } from '../sandbox/framework';
 import { startN8n, type N8nInstance } from '../test/e2e/n8n';
-import { loadTemplate, sandboxCredentials, sandboxWiring, templateNames } from '../test/e2e/templates';
+import type { E2eWorkflow } from '../test/e2e/n8n';
+import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames } from '../test/e2e/templates';
 
 const CRM_WEBHOOK_SECRET = 'whsec_demo_crm_5d1c9a0b7e3f4a2c8b6d';
 const once = process.argv.includes('--once');
@@ -35,8 +36,22 @@ function describeDelivery(delivery: Delivery | undefined): string {
 	return 'accepted by n8n, but the mapping profile rejected the record (the alert below says why)';
 }
 
+/** Starts a template's on-demand run (as ops do with the Ops run key) and waits until it finished. */
+async function runNow(n8n: N8nInstance, path: string, workflowName: string, body: unknown = {}): Promise<void> {
+	const workflow = n8n.workflows.find((w) => w.name === workflowName);
+	if (!workflow) throw new Error(`template "${workflowName}" is not imported`);
+	const before = (await n8n.api.listExecutions({ workflowId: workflow.id })).length;
+	await fetch(n8n.webhookUrl(path), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-ops-key': OPS_RUN_KEY },
+		body: JSON.stringify(body),
+	});
+	await n8n.api.waitForExecutions(workflow.id, { count: before + 1 });
+}
+
 /** The brokerage day, step by step, through whatever templates exist so far. */
-async function brokerageDay(sandbox: Sandbox): Promise<DayStep[]> {
+async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWorkflow[]): Promise<DayStep[]> {
+	const nameOf = (file: string) => templates.find((t) => t.id === file)?.name ?? file;
 	const steps: DayStep[] = [];
 	const crm = sandbox.crm.simulator;
 	const mt5AccountsFor = (clientId: unknown) =>
@@ -109,6 +124,44 @@ async function brokerageDay(sandbox: Sandbox): Promise<DayStep[]> {
 		what: 'The CRM delivers the same signed update twice',
 		outcome: duplicates.map((d, i) => `copy ${i + 1}: ${d.status === 200 ? 'processed' : `refused ${d.status} (${JSON.parse(d.responseBody).reason})`}`).join('; '),
 	});
+	// The day's trading on Eleni's new account (and some of last month's, for the tier review).
+	const eleniLogin = opened[0]?.login;
+	if (eleniLogin) {
+		const mt5 = sandbox.mt5.simulator;
+		mt5.seedBalanceOperation(eleniLogin, 2, 5000, 'praxis:demo-1');
+		await runNow(n8n, 'equity-sync', nameOf('equitymarginsync'));
+		const crmAccount = ((await crmApi(sandbox, 'GET', `/api/clients/${String(eleniId)}/trading-accounts`)).json.data as Array<Record<string, unknown>>)[0];
+		steps.push({
+			time: '16:00',
+			what: 'Eleni deposits 5,000 USD; the equity sync runs',
+			outcome: crmAccount?.equity ? `the CRM shows equity ${String(crmAccount.equity)} for MT5 account ${eleniLogin} (only changed fields sent)` : 'the CRM was not updated (unexpected)',
+		});
+		const now = Date.now();
+		const hoursAgo = (h: number) => new Date(now - h * 3_600_000).toISOString();
+		for (const [open, close, lots] of [
+			[30, 29, 40],
+			[28, 27, 35.5],
+		] as const) {
+			mt5.seedTrade(eleniLogin, { symbol: 'EURUSD', side: 'buy', volumeLots: lots, openPrice: 1.08, closePrice: 1.0812, openTime: hoursAgo(open), closeTime: hoursAgo(close), profit: 42 });
+		}
+		await runNow(n8n, 'trade-history-sync', nameOf('tradehistorysync'), { reference: new Date(now).toISOString() });
+		const trades = (await crmApi(sandbox, 'GET', `/api/trades?login=${eleniLogin}`)).json.data as unknown[];
+		steps.push({
+			time: '23:00',
+			what: "Yesterday's trades (server time) are synced for client reporting",
+			outcome: `${trades.length} closing trade(s) of account ${eleniLogin} saved in the CRM with UTC times`,
+		});
+		const lastMonth = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - 1, 15, 12));
+		mt5.seedTrade(eleniLogin, { symbol: 'XAUUSD', side: 'sell', volumeLots: 120, openPrice: 2400, closePrice: 2395, openTime: new Date(lastMonth.getTime() - 3_600_000), closeTime: lastMonth, profit: 600 });
+		const auditBefore = sandbox.alerts.simulator.received().length;
+		await runNow(n8n, 'tier-review', nameOf('monthlyvolumetie'), { reference: new Date(now).toISOString() });
+		const audit = sandbox.alerts.simulator.received().slice(auditBefore).filter((a) => a.text.startsWith('Tier change'));
+		steps.push({
+			time: 'EOM',
+			what: 'Month-end volume tier review (last month in server time)',
+			outcome: audit.length ? audit.map((a) => a.text.split('. ')[0]).join('; ') : 'no tier changes',
+		});
+	}
 	return steps;
 }
 
@@ -143,7 +196,7 @@ async function main() {
 	console.log(`Templates active: ${n8n.workflows.map((w) => w.name).join('; ')}`);
 
 	console.log('\nA brokerage day:');
-	const steps = await brokerageDay(sandbox);
+	const steps = await brokerageDay(sandbox, n8n, templates);
 	for (const step of steps) console.log(`  ${step.time}  ${step.what}\n         -> ${step.outcome}`);
 
 	const executions = await n8n.api.listExecutions();

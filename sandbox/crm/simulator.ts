@@ -976,6 +976,9 @@ export class CrmSimulator extends Simulator {
 		this.clients.set(jonas.id, jonas);
 		// The same person and login as the cTrader sandbox's first seeded trader.
 		this.accounts.push({ id: this.nextAccountId++, client_id: maria.id, platform: 'ctrader', login: '3100001', group: 'Standard', leverage: 100, currency: 'USD', created_at: at });
+		// And the MT5 sandbox's seeded real accounts (sandbox/mt5/demo.ts), so platform syncs find them.
+		this.accounts.push({ id: this.nextAccountId++, client_id: maria.id, platform: 'mt5', login: '500001', group: 'real\\standard', leverage: 100, currency: 'USD', created_at: at });
+		this.accounts.push({ id: this.nextAccountId++, client_id: jonas.id, platform: 'mt5', login: '500002', group: 'real\\vip', leverage: 200, currency: 'USD', created_at: at });
 		const deposit: CrmTransaction = {
 			id: this.nextTransactionId++,
 			client_id: maria.id,

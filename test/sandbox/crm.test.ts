@@ -147,7 +147,9 @@ describe('CRM REST API', () => {
 		const created = await call('POST', '/api/clients/1002/trading-accounts', account);
 		expect(created.status).toBe(201);
 		expect(created.json).toMatchObject({ client_id: 1002, login: '3100101', currency: 'USD' });
-		expect((await call('GET', '/api/clients/1002/trading-accounts')).json.data).toHaveLength(1);
+		// Jonas already has the seeded MT5 account 500002.
+		const linked = (await call('GET', '/api/clients/1002/trading-accounts')).json.data as Array<{ login: string }>;
+		expect(linked.map((a) => a.login)).toEqual(['500002', '3100101']);
 		const again = await call('POST', '/api/clients/1001/trading-accounts', account);
 		expect(again.status).toBe(422);
 		expect(again.json.errors.login).toEqual(['is already linked to client 1002']);
