@@ -14,7 +14,7 @@ const workflow = fixture as unknown as WorkflowJson;
 // The instances the node under test uses (loaded from dist/ by the runner).
 const { processClaims } = fromPackage<typeof import('../../lib/idempotency')>('lib/idempotency');
 const { resetBreakers } = fromPackage<typeof import('../../lib/circuitBreaker')>('lib/circuitBreaker');
-const { closeMt5Sessions } = fromPackage<typeof import('../../nodes/MetaTrader5/transport/connection')>(
+const { closeMt5Sessions, setMt5PingAfterIdleMs } = fromPackage<typeof import('../../nodes/MetaTrader5/transport/connection')>(
 	'nodes/MetaTrader5/transport/connection',
 );
 const NODE = 'Credit Deposit';
@@ -128,6 +128,27 @@ describe('MetaTrader 5 balance operations, exactly once', () => {
 		expect(balanceDeals().map((deal) => deal.Comment)).toEqual(['praxis:before', 'praxis:after']);
 	});
 
+	it('pings before a write that follows silence, so a connection dropped while idle is replaced by a harmless read', async () => {
+		setMt5PingAfterIdleMs(0);
+		try {
+			await run([{ login: String(login), amount: '5.00', key: 'praxis:idle-1' }]);
+			mt5.dropConnections();
+			// Counts requests without changing them: a zero-delay fault on the paths of interest.
+			mt5.simulator.faults.add({ fault: { kind: 'delay', ms: 0 }, path: '/api/test/access', times: 10 });
+			mt5.simulator.faults.add({ fault: { kind: 'delay', ms: 0 }, path: '/api/deal/get_batch', times: 10 });
+			const result = await run([{ login: String(login), amount: '6.00', key: 'praxis:idle-2' }]);
+
+			expect(result.outputs[NODE][0][0].json).toMatchObject({ amount: '6.00', alreadyApplied: false });
+			const paths = mt5.simulator.faults.fired.map((f) => f.path);
+			expect(paths.filter((p) => p === '/api/test/access')).toHaveLength(1);
+			// One ledger look-up before applying; none after, because the write never met a dead socket.
+			expect(paths.filter((p) => p === '/api/deal/get_batch')).toHaveLength(1);
+			expect(balanceDeals()).toHaveLength(2);
+		} finally {
+			setMt5PingAfterIdleMs(20_000);
+		}
+	});
+
 	it('keeps every call of a run on one connection with one session', async () => {
 		await run([
 			{ login: String(login), amount: '1.00', key: 'k:1' },
@@ -156,6 +177,25 @@ describe('MetaTrader 5 balance operations, exactly once', () => {
 
 		expect(result.outputs[NODE][0][0].json).toMatchObject({ type: 'withdrawal', amount: '-20.00' });
 		expect(balanceDeals().map((deal) => deal.Profit)).toEqual(['50.00', '-20.00']);
+	});
+
+	it('books credit in and out, bonus and a negative correction with their MT5 deal types', async () => {
+		await run([{ login: String(login), amount: '100.00', key: 'crm:credit-in' }], withOperation('creditIn'));
+		await run([{ login: String(login), amount: '40.00', key: 'crm:credit-out' }], withOperation('creditOut'));
+		await run([{ login: String(login), amount: '25.00', key: 'crm:bonus' }], withOperation('bonus'));
+		const correction = await run([{ login: String(login), amount: '-10.00', key: 'crm:correction' }], withOperation('correction'));
+
+		expect(correction.outputs[NODE][0][0].json).toMatchObject({ type: 'correction', amount: '-10.00' });
+		const booked = mt5.simulator
+			.dealsOf(login)
+			.filter((deal) => String(deal.Comment).startsWith('crm:'))
+			.map((deal) => [deal.Action, deal.Profit, deal.Comment]);
+		expect(booked).toEqual([
+			['3', '100.00', 'crm:credit-in'],
+			['3', '-40.00', 'crm:credit-out'],
+			['6', '25.00', 'crm:bonus'],
+			['5', '-10.00', 'crm:correction'],
+		]);
 	});
 
 	it('names the field when the amount or the key is unusable', async () => {

@@ -54,6 +54,19 @@ interface Session {
 	hash: Buffer;
 }
 
+/**
+ * MQ docs `webapi_pings` recommend a ping every 20 s. Node code may not run timers (n8n's scanner),
+ * so the ping is sent on demand: before a write that follows 20 s of silence, `/api/test/access`
+ * checks the session on a live connection. A dead session or socket is then found by a harmless
+ * read, not by the write (whose lost answer would need a ledger check).
+ */
+let pingAfterIdleMs = 20_000;
+
+/** For tests: ping before every write (0) or never (Infinity). */
+export function setMt5PingAfterIdleMs(ms: number): void {
+	pingAfterIdleMs = ms;
+}
+
 /** The Web API version we announce (MQ docs: 484 or newer). */
 const API_VERSION = 1290;
 
@@ -206,6 +219,10 @@ async function ensureSession(endpoint: Mt5Endpoint, session: Session, timeoutMs:
  */
 export async function mt5Send(endpoint: Mt5Endpoint, request: Mt5RawRequest): Promise<IN8nHttpFullResponse> {
 	const session = sessionFor(endpoint);
+	if (request.method === 'POST' && session.authenticated && Date.now() - session.lastUsedMs >= pingAfterIdleMs) {
+		const ping = await sendOnce(endpoint, session, { method: 'GET', path: '/api/test/access', timeoutMs: request.timeoutMs });
+		if (!ping.ok || ping.response.statusCode !== 200) session.authenticated = false;
+	}
 	for (let attempt = 1; ; attempt++) {
 		await ensureSession(endpoint, session, request.timeoutMs);
 		const sent = await sendOnce(endpoint, session, request);
