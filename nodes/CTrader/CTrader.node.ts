@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { resourceProperties } from '../../lib/resources';
 import { retryAndTimeoutOptions } from '../../lib/retryOptions';
 import { RESOURCES } from './actions/resources';
 import { router } from './actions/router';
@@ -26,15 +27,7 @@ export class CTrader implements INodeType {
 		// Tested by the credential's own request: a real token request, then a read with the token.
 		credentials: [{ name: 'cTraderApi', required: true }],
 		properties: [
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: Object.entries(RESOURCES).map(([value, { name }]) => ({ name, value })),
-				default: 'balance',
-			},
-			...Object.values(RESOURCES).flatMap(({ resource }) => resource.description),
+			...resourceProperties(RESOURCES, 'balance'),
 			retryAndTimeoutOptions,
 		],
 	};

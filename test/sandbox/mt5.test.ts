@@ -538,7 +538,7 @@ describe('MT5 simulator', () => {
 			await loggedIn();
 			expect(api(await connection.get('/api/group/get', { group: 'real\\nope' }))).toEqual({ retcode: '13 Not found' });
 			const groups = api(await connection.get('/api/group/get', { mask: '*' })).answer;
-			expect(groups.map((g: { Group: string }) => g.Group)).toEqual(['demo\\forex', 'real\\standard', 'real\\vip', 'real\\ecn', 'real\\eur']);
+			expect(groups.map((g: { Group: string }) => g.Group)).toEqual(['demo\\forex', 'real\\standard', 'real\\gold', 'real\\vip', 'real\\ecn', 'real\\eur']);
 		});
 	});
 

@@ -1,15 +1,8 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { runPerItem } from '../../../lib/perItem';
+import { routeToOperation } from '../../../lib/resources';
 import { RESOURCES } from './resources';
 
-/** Reads resource and operation once and hands each item to the operation (Airtable v2's shape). */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = RESOURCES[resource]?.resource.operations[operation];
-	if (!run) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
-	return await runPerItem.call(this, async (itemIndex, item) => await run.call(this, itemIndex, item));
+	return await routeToOperation.call(this, RESOURCES);
 }

@@ -119,6 +119,7 @@ function send(endpoint: Mt5Endpoint, session: Session, request: Mt5RawRequest): 
 			{
 				method: request.method,
 				agent: session.agent,
+				timeout: request.timeoutMs,
 				headers: {
 					// The docs ask for this content type even when the body is JSON (MQ docs `webapi_https`).
 					'Content-Type': 'application/x-www-form-urlencoded',
@@ -149,7 +150,7 @@ function send(endpoint: Mt5Endpoint, session: Session, request: Mt5RawRequest): 
 				});
 			},
 		);
-		req.setTimeout(request.timeoutMs, () => {
+		req.on('timeout', () => {
 			req.destroy(Object.assign(new Error(`no answer within ${request.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
 		});
 		req.on('error', (error: NodeJS.ErrnoException) => {
