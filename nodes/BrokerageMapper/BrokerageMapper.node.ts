@@ -33,6 +33,11 @@ export class BrokerageMapper implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		// A broken profile is a configuration problem, not an item problem: stop once, naming it.
 		const read = attempt(() => validateProfile(readProfile(this, 0)));
+		if (!read.ok && this.continueOnFail()) {
+			// Throwing here would make n8n pass the unmapped input items on as if they were mapped.
+			const message = `The mapping profile is invalid: ${read.error.message}`;
+			return [this.getInputData().map((_, item) => ({ json: { error: message }, pairedItem: { item } }))];
+		}
 		if (!read.ok) {
 			throw new NodeOperationError(this.getNode(), `The mapping profile is invalid: ${read.error.message}`, {
 				description:

@@ -95,6 +95,21 @@ describe('Brokerage Mapper in a workflow', () => {
 		expect(invalid.map((item) => item.json.error)).toEqual(['"Record Path": "data" does not lead to an object in this item']);
 	});
 
+	it('sends every item to the error output, never on unmapped, when the profile is broken and errors are routed', async () => {
+		const broken = withNode(errorOutputWorkflow, (node) => ({
+			...node,
+			parameters: { profileSource: 'json', profileJson: '{"fields": []}' },
+		}));
+		const run = await runWorkflow(broken, { input: [goodClient, clientWithoutEmail] });
+
+		const [valid, invalid] = run.outputs['Map CRM Client'];
+		expect(valid).toEqual([]);
+		expect(invalid.map((item) => item.json.error)).toEqual([
+			'The mapping profile is invalid: "profile.fields": must be a non-empty list of field mappings',
+			'The mapping profile is invalid: "profile.fields": must be a non-empty list of field mappings',
+		]);
+	});
+
 	it('refuses a broken JSON profile once, before any item, saying what to fix', async () => {
 		const broken = withNode(errorOutputWorkflow, (node) => ({
 			...node,
