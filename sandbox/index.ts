@@ -3,10 +3,12 @@
  * demo and e2e tests. Ports are ephemeral unless a base port is given (then base, base+1, ...).
  */
 import { AlertSinkSimulator } from './alerts';
+import { CoinspaidSimulator } from './coinspaid';
 import { CrmSimulator } from './crm';
 import { CTraderSimulator } from './ctrader';
 import { startSimulator, type RunningSimulator, type Simulator } from './framework';
 import { Mt5Simulator } from './mt5';
+import { PraxisSimulator } from './praxis';
 import { startSmtpSandbox, type SmtpSandbox } from './smtp';
 
 export interface Sandbox {
@@ -14,6 +16,8 @@ export interface Sandbox {
 	ctrader: RunningSimulator<CTraderSimulator>;
 	crm: RunningSimulator<CrmSimulator>;
 	alerts: RunningSimulator<AlertSinkSimulator>;
+	praxis: RunningSimulator<PraxisSimulator>;
+	coinspaid: RunningSimulator<CoinspaidSimulator>;
 	smtp: SmtpSandbox;
 	/** Every HTTP simulator by name, for generic loops (reset, print). */
 	all(): Array<RunningSimulator<Simulator>>;
@@ -30,12 +34,16 @@ export async function startSandbox(options: { basePort?: number; host?: string }
 	const crm = await startSimulator(new CrmSimulator(), { port: port(2), host });
 	const alerts = await startSimulator(new AlertSinkSimulator(), { port: port(3), host });
 	const smtp = await startSmtpSandbox({ port: port(4), httpPort: port(5), host });
-	const all = () => [mt5, ctrader, crm, alerts, smtp.mailbox] as Array<RunningSimulator<Simulator>>;
+	const praxis = await startSimulator(new PraxisSimulator(), { port: port(6), host });
+	const coinspaid = await startSimulator(new CoinspaidSimulator(), { port: port(7), host });
+	const all = () => [mt5, ctrader, crm, alerts, praxis, coinspaid, smtp.mailbox] as Array<RunningSimulator<Simulator>>;
 	return {
 		mt5,
 		ctrader,
 		crm,
 		alerts,
+		praxis,
+		coinspaid,
 		smtp,
 		all,
 		reset: () => {

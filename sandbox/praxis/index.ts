@@ -1,0 +1,3 @@
+export * from './simulator';
+export * from './signing';
+export { PraxisNotificationSender } from './sender';
