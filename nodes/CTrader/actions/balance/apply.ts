@@ -26,6 +26,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { balanceOperationFields } from '../../../../lib/balanceFields';
 import { attempt, attemptAsync } from '../../../../lib/errors';
 import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { compareDecimal, isZero, negateDecimal, parseDecimal, subtractDecimal, toMinorUnits } from '../../../../lib/money';
@@ -70,32 +71,10 @@ export type BalanceOperation = keyof typeof BALANCE_OPERATIONS;
 const show = { resource: ['balance'], operation: Object.keys(BALANCE_OPERATIONS) };
 
 export const description: INodeProperties[] = updateDisplayOptions({ show }, [
-	{
-		displayName: 'Login',
-		name: 'login',
-		type: 'string',
-		required: true,
-		default: '={{ $json.login }}',
-		description: 'The cTrader trader login to move money on',
-	},
-	{
-		displayName: 'Amount',
-		name: 'amount',
-		type: 'string',
-		required: true,
-		default: '={{ $json.net?.amount ?? $json.amount }}',
-		description: 'In the account currency, as a positive decimal such as 250.00; the operation decides the direction',
-	},
-	{
-		displayName: 'Idempotency Key',
-		name: 'idempotencyKey',
-		type: 'string',
-		required: true,
-		default: '={{ $json.idempotencyKey }}',
-		placeholder: 'praxis:8823',
-		description:
-			'A key unique to the event that causes this operation, e.g. the payment provider and its transaction ID. It is sent to cTrader as the externalId, and the same key never moves money twice.',
-	},
+	...balanceOperationFields({
+		login: 'The cTrader trader login',
+		keyStorage: 'It is sent to cTrader as the externalId.',
+	}),
 	{
 		displayName: 'Options',
 		name: 'balanceOptions',

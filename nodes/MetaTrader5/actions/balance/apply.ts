@@ -14,6 +14,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
+import { balanceOperationFields } from '../../../../lib/balanceFields';
 import { attempt } from '../../../../lib/errors';
 import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { compareDecimal, negateDecimal, parseDecimal } from '../../../../lib/money';
@@ -40,33 +41,11 @@ const operations = Object.keys(BALANCE_OPERATIONS) as BalanceOperation[];
 const show = { resource: ['balance'], operation: operations };
 
 export const description: INodeProperties[] = updateDisplayOptions({ show }, [
-	{
-		displayName: 'Login',
-		name: 'login',
-		type: 'string',
-		required: true,
-		default: '={{ $json.login }}',
-		description: 'The MT5 account number to move money on',
-	},
-	{
-		displayName: 'Amount',
-		name: 'amount',
-		type: 'string',
-		required: true,
-		default: '={{ $json.net?.amount ?? $json.amount }}',
-		description:
-			'In the account currency, as a decimal such as 250.00. Positive; the operation decides the direction (a Correction may be negative).',
-	},
-	{
-		displayName: 'Idempotency Key',
-		name: 'idempotencyKey',
-		type: 'string',
-		required: true,
-		default: '={{ $json.idempotencyKey }}',
-		placeholder: 'praxis:8823',
-		description:
-			'A key unique to the event that causes this operation, e.g. the payment provider and its transaction ID. The same key never moves money twice: it is stored as the deal comment and looked up before every attempt.',
-	},
+	...balanceOperationFields({
+		login: 'The MT5 account number',
+		keyStorage: 'It is stored as the deal comment and looked up before every attempt.',
+		amountNote: 'a Correction may be negative',
+	}),
 	{
 		displayName: 'Options',
 		name: 'balanceOptions',
