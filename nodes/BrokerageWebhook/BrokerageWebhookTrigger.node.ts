@@ -3,7 +3,6 @@ import {
 	type ICredentialsDecrypted,
 	type ICredentialTestFunctions,
 	type IDataObject,
-	type IHookFunctions,
 	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
@@ -11,6 +10,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { registeredByHand } from '../../lib/webhookLifecycle';
 import { attempt } from '../../lib/errors';
 import { parseAllowList } from '../../lib/ipAllowList';
 import { processReplayGuard } from '../../lib/replayGuard';
@@ -67,24 +67,8 @@ export class BrokerageWebhookTrigger implements INodeType {
 		},
 	};
 
-	/**
-	 * Nothing is registered remotely: the sender (a CRM's webhook settings, a back office) is given
-	 * the URL and the secret by hand, so activation always succeeds and deactivation has nothing to
-	 * remove. The URL must stay stable, which is why the node uses a fixed path.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	/** Nothing to register: the sender (a CRM, a back office) gets the URL and secret by hand. */
+	webhookMethods = registeredByHand;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();

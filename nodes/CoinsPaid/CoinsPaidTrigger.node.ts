@@ -1,13 +1,13 @@
 import {
 	NodeConnectionTypes,
 	type IDataObject,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { registeredByHand } from '../../lib/webhookLifecycle';
 import type { TransactionStatus } from '../../lib/model';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { handleCallback, SIGNATURE_HEADER, type CallbackFilter } from './trigger/callback';
@@ -78,24 +78,8 @@ export class CoinsPaidTrigger implements INodeType {
 		],
 	};
 
-	/**
-	 * Nothing is registered remotely: the callback URL is entered by hand in the CoinsPaid
-	 * dashboard (CoinsPaid has no API for it), so activation always succeeds and deactivation has
-	 * nothing to remove.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	/** Nothing to register: the callback URL is entered in the CoinsPaid dashboard (there is no API for it). */
+	webhookMethods = registeredByHand;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();

@@ -1,13 +1,13 @@
 import {
 	NodeConnectionTypes,
 	type IDataObject,
-	type IHookFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { registeredByHand } from '../../lib/webhookLifecycle';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { transactionJson } from './mappers';
 import { praxisFindOrder } from './transport';
@@ -82,24 +82,8 @@ export class PraxisTrigger implements INodeType {
 
 	methods = { credentialTest: { praxisFindOrder } };
 
-	/**
-	 * Nothing is registered at Praxis: the notification URL travels with each cashier session (the
-	 * Praxis node's Notification URL) or is set once in the Praxis back office. So activation always
-	 * succeeds and deactivation has nothing to remove; the fixed path keeps the URL stable.
-	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	/** Nothing to register: the notification URL travels with each cashier session or is set in the Praxis back office. */
+	webhookMethods = registeredByHand;
 
 	/**
 	 * Answers Praxis itself and still starts the workflow: n8n 2.8's webhook helper
