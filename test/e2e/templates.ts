@@ -27,6 +27,8 @@ export interface SandboxWiring {
 	mt5Url: string;
 	mt5Login: string;
 	mt5Password: string;
+	praxis: { baseUrl: string; merchantId: string; applicationKey: string; merchantSecret: string };
+	coinspaid: { baseUrl: string; publicKey: string; secret: string };
 }
 
 export function templateNames(): string[] {
@@ -62,6 +64,18 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			type: 'metaTrader5Api',
 			data: { serverUrl: wiring.mt5Url, login: wiring.mt5Login, password: wiring.mt5Password, agent: 'n8n-brokerage', serverTimeZone: 'detect', ignoreSslIssues: false },
 		},
+		{
+			id: 'praxis',
+			name: 'Praxis',
+			type: 'praxisApi',
+			data: { ...wiring.praxis, previousSecret: '', environment: 'custom' },
+		},
+		{
+			id: 'coinspaid',
+			name: 'CoinsPaid',
+			type: 'coinsPaidApi',
+			data: { ...wiring.coinspaid, previousSecret: '', environment: 'custom' },
+		},
 	];
 }
 
@@ -75,5 +89,13 @@ export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): Sandb
 		mt5Url: sandbox.mt5.url,
 		mt5Login: mt5.login,
 		mt5Password: mt5.password,
+		praxis: (() => {
+			const p = sandbox.praxis.simulator.credentials();
+			return { baseUrl: sandbox.praxis.url, merchantId: p.merchant_id, applicationKey: p.application_key, merchantSecret: p.merchant_secret };
+		})(),
+		coinspaid: (() => {
+			const c = sandbox.coinspaid.simulator.credentials() as { publicKey: string; secret: string };
+			return { baseUrl: `${sandbox.coinspaid.url}/api/v2`, publicKey: c.publicKey, secret: c.secret };
+		})(),
 	};
 }
