@@ -6,6 +6,7 @@
  */
 import { describeSandbox, startSandbox, type Sandbox } from '../sandbox';
 import type { Delivery } from '../sandbox/framework';
+import { openPraxisDeposit } from '../sandbox/praxis';
 import { startN8n, type N8nInstance } from '../test/e2e/n8n';
 import type { E2eWorkflow } from '../test/e2e/n8n';
 import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames } from '../test/e2e/templates';
@@ -153,6 +154,31 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 		});
 		const lastMonth = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - 1, 15, 12));
 		mt5.seedTrade(eleniLogin, { symbol: 'XAUUSD', side: 'sell', volumeLots: 120, openPrice: 2400, closePrice: 2395, openTime: new Date(lastMonth.getTime() - 3_600_000), closeTime: lastMonth, profit: 600 });
+		const { merchant_id, application_key, merchant_secret } = sandbox.praxis.simulator.credentials();
+		const merchant = { baseUrl: sandbox.praxis.url, merchantId: merchant_id, applicationKey: application_key, merchantSecret: merchant_secret };
+		const depositKeyDeals = (key: string) => mt5.dealsOf(eleniLogin).filter((d) => d.Comment === key);
+		const deposit = async (orderId: string, amountMinor: number, fault?: 'duplicate') => {
+			const depositWorkflow = n8n.workflows.find((w) => w.name === nameOf('depositcreditonc'));
+			const before = depositWorkflow ? (await n8n.api.listExecutions({ workflowId: depositWorkflow.id })).length : 0;
+			await openPraxisDeposit(merchant, { cid: String(eleniId), orderId, amountMinor, currency: 'USD', notificationUrl: n8n.webhookUrl('praxis') });
+			if (fault) sandbox.praxis.simulator.webhookSenders.praxis.addFault({ kind: 'duplicate', copies: 3 });
+			const { transaction } = await sandbox.praxis.simulator.completeDeposit(orderId, { status: 'approved', fee: Math.round(amountMinor * 0.025) });
+			if (depositWorkflow) await n8n.api.waitForExecutions(depositWorkflow.id, { count: before + 1 });
+			return `praxis:${transaction.tid}`;
+		};
+		const firstKey = await deposit('demo-dep-1', 100_000);
+		steps.push({
+			time: '23:10',
+			what: 'Eleni tops up 1,000 USD by card through Praxis (2.5% fee)',
+			outcome: depositKeyDeals(firstKey).length === 1 ? `credited ${String(depositKeyDeals(firstKey)[0].Profit)} to MT5 ${eleniLogin} once, recorded in the CRM` : 'not credited (unexpected)',
+		});
+		const secondKey = await deposit('demo-dep-2', 20_000, 'duplicate');
+		steps.push({
+			time: '23:40',
+			what: 'Praxis delivers the next deposit notification three times',
+			outcome: depositKeyDeals(secondKey).length === 1 ? 'credited once; the copies were refused as replays' : `${depositKeyDeals(secondKey).length} credits (unexpected)`,
+		});
+
 		const auditBefore = sandbox.alerts.simulator.received().length;
 		await runNow(n8n, 'tier-review', nameOf('monthlyvolumetie'), { reference: new Date(now).toISOString() });
 		const audit = sandbox.alerts.simulator.received().slice(auditBefore).filter((a) => a.text.startsWith('Tier change'));

@@ -5,7 +5,7 @@
  * review queue with an alert.
  */
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { praxisSignature } from '../../sandbox/praxis/signing';
+import { openPraxisDeposit } from '../../sandbox/praxis';
 import { nodeOutput, startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
 
@@ -15,32 +15,13 @@ describe('Deposit template in real n8n', () => {
 	let workflowId = '';
 
 	/** Opens a Praxis deposit session for a CRM client, as the cashier page would. */
-	async function openDeposit(cid: string, orderId: string, amountMinor: number): Promise<void> {
+	const openDeposit = async (cid: string, orderId: string, amountMinor: number) => {
 		const { merchant_id, application_key, merchant_secret } = sandbox.praxis.simulator.credentials();
-		const timestamp = Math.floor(Date.now() / 1000);
-		const body = {
-			merchant_id,
-			application_key,
-			intent: 'payment',
-			currency: 'USD',
-			amount: amountMinor,
-			cid,
-			locale: 'en-GB',
-			customer_data: { country: 'CY', first_name: 'Maria', last_name: 'Papadopoulou', email: 'maria@example.com' },
-			notification_url: n8n.webhookUrl('praxis'),
-			return_url: 'https://broker.example/return',
-			order_id: orderId,
-			version: '1.3',
-			timestamp,
-		};
-		const signature = praxisSignature([merchant_id, application_key, String(timestamp), 'payment', cid, orderId], merchant_secret);
-		const response = await fetch(`${sandbox.praxis.url}/cashier/cashier`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json; charset=utf-8', 'GT-Authentication': signature },
-			body: JSON.stringify(body),
-		});
-		expect(((await response.json()) as { status: number }).status).toBe(0);
-	}
+		await openPraxisDeposit(
+			{ baseUrl: sandbox.praxis.url, merchantId: merchant_id, applicationKey: application_key, merchantSecret: merchant_secret },
+			{ cid, orderId, amountMinor, currency: 'USD', notificationUrl: n8n.webhookUrl('praxis') },
+		);
+	};
 	const depositDeals = (login: number, key: string) => sandbox.mt5.simulator.dealsOf(login).filter((d) => d.Comment === key);
 
 	beforeAll(async () => {
