@@ -59,15 +59,31 @@ describe('Deposit template in real n8n', () => {
 		expect(depositDeals(500001, `praxis:${transaction.tid}`)).toHaveLength(1);
 	});
 
+	it('debits a chargeback of the credited net once, blocks the client and notes why', async () => {
+		await openDeposit('1002', 'dep-template-cb', 40_000);
+		const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-template-cb', { status: 'approved', fee: 1_000 });
+		await n8n.api.waitForExecutions(workflowId, { count: 3, status: 'success' });
+		await sandbox.praxis.simulator.chargeback(transaction.tid);
+		await n8n.api.waitForExecutions(workflowId, { count: 4, status: 'success' });
+
+		expect(depositDeals(500002, `praxis:${transaction.tid}`).map((d) => d.Profit)).toEqual(['390.00']);
+		expect(depositDeals(500002, `praxis:${transaction.tid}:chargeback`).map((d) => d.Profit)).toEqual(['-390.00']);
+		const client = sandbox.crm.simulator.state().clients.find((c) => c.id === 1002);
+		expect(client?.status).toBe('blocked');
+		expect(sandbox.crm.simulator.state().notes.map((n) => n.body)).toEqual([
+			expect.stringContaining(`Account blocked: chargeback on praxis transaction ${transaction.tid}; 390.00 USD debited from MT5 500002.`),
+		]);
+	});
+
 	it('puts a deposit it cannot credit in the review queue and alerts ops', async () => {
 		const before = sandbox.alerts.simulator.received().length;
 		await openDeposit('9999', 'dep-template-3', 5_000);
 		const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-template-3', { status: 'approved' });
-		const executions = await n8n.api.waitForExecutions(workflowId, { count: 3, status: 'success' });
+		const executions = await n8n.api.waitForExecutions(workflowId, { count: 5, status: 'success' });
 
 		const queued = nodeOutput(await n8n.api.getExecution(executions[0].id), 'Add to Review Queue');
 		expect(queued).toEqual([expect.objectContaining({ idempotency_key: `praxis:${transaction.tid}`, client_id: '9999', amount: '50.00', status: 'open' })]);
 		const alerts = sandbox.alerts.simulator.received().slice(before).map((a) => a.text);
-		expect(alerts).toEqual([expect.stringContaining(`Deposit praxis:${transaction.tid} for client 9999 (50.00 USD) is in the review queue`)]);
+		expect(alerts).toEqual([expect.stringContaining(`Payment event praxis:${transaction.tid} for client 9999 (50.00 USD) is in the review queue`)]);
 	});
 });
