@@ -104,6 +104,13 @@ describe('Praxis notification verification', () => {
 		expect(check(body(), VECTOR, { replayGuard: guard, replayScope: 'other:node' }).accepted).toBe(true);
 	});
 
+	it('accepts a chargeback sent in the same second as the approval, although Praxis signs it identically', () => {
+		const guard = new ReplayGuard(100, () => NOW * 1000);
+		expect(check(body(), VECTOR, { replayGuard: guard, replayScope: 'wf:node' }).accepted).toBe(true);
+		expect(check(body({ status: 'chargeback' }), VECTOR, { replayGuard: guard, replayScope: 'wf:node' }).accepted).toBe(true);
+		expect(check(body({ status: 'chargeback' }), VECTOR, { replayGuard: guard, replayScope: 'wf:node' })).toMatchObject({ reason: 'replay' });
+	});
+
 	it('does not remember a forged notification as seen', () => {
 		const guard = new ReplayGuard(100, () => NOW * 1000);
 		check(body(), VECTOR.replace(/^0/, '1'), { replayGuard: guard });

@@ -15,7 +15,7 @@
  */
 import { attempt } from '../../../lib/errors';
 import type { ReplayGuard } from '../../../lib/replayGuard';
-import { assertTimestampWithinTolerance, verifyPlainHash, WebhookSignatureError } from '../../../lib/signatures';
+import { assertTimestampWithinTolerance, computePlainHash, verifyPlainHash, WebhookSignatureError } from '../../../lib/signatures';
 import { fieldsAt, toTransaction, type PraxisTransactionFields } from '../mappers';
 import { GT_AUTHENTICATION, PRAXIS_VERSION, praxisSignature, rawJsonScalars, signedValues } from '../transport/signing';
 
@@ -94,8 +94,11 @@ export function checkNotification(check: NotificationCheck): NotificationVerdict
 	// Last, so that only a notification that passed every check is remembered. A genuine resend
 	// from Praxis carries a new timestamp and so a new signature: it is not a replay, and the
 	// workflow dedupes it on `idempotencyKey`.
+	// Praxis's signature does not cover the transaction status: an approval and its chargeback sent
+	// in the same second share a signature. So a replay is the same signature AND the same body.
 	if (check.replayGuard) {
-		const key = `praxis:${check.replayScope ?? ''}:${String(check.signature).trim().toLowerCase()}`;
+		const bodyDigest = computePlainHash('sha256', [text], 'hex');
+		const key = `praxis:${check.replayScope ?? ''}:${String(check.signature).trim().toLowerCase()}:${bodyDigest}`;
 		const ttlMs = (2 * check.toleranceSeconds + 60) * 1000;
 		if (!check.replayGuard.firstSeen(key, ttlMs)) {
 			return { accepted: false, reason: 'replay', message: 'this signed notification was already accepted' };
