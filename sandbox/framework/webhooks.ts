@@ -17,6 +17,8 @@ export type DeliveryFault =
 	/** Send the next event with a timestamp this many seconds in the past (replay window tests). */
 	| { kind: 'staleTimestamp'; ageSeconds: number };
 
+const DELIVERY_FAULT_KINDS: ReadonlyArray<DeliveryFault['kind']> = ['duplicate', 'outOfOrder', 'badSignature', 'staleTimestamp'];
+
 export interface Delivery {
 	eventId: string;
 	url: string;
@@ -32,6 +34,16 @@ export interface SignedRequest {
 	headers: Record<string, string>;
 	body: string;
 }
+
+/** What the receiver answered, headers included (some vendors judge a signed reply). */
+export interface ReceiverReply {
+	status: number | 'error';
+	headers: Record<string, string>;
+	body: string;
+}
+
+/** Called after every delivery, for vendors whose behaviour depends on the reply (Praxis resends). */
+export type ReplyHandler = (event: WebhookEvent, reply: ReceiverReply, delivery: Delivery, sent: SignedRequest) => void;
 
 /** Builds the headers and body for one event; `forge` asks for a wrong signature. */
 export type Signer = (event: WebhookEvent, options: { forge: boolean; timestampSeconds: number }) => SignedRequest;
@@ -51,9 +63,11 @@ export class WebhookSender {
 	constructor(
 		private readonly signer: Signer,
 		private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+		private readonly onReply?: ReplyHandler,
 	) {}
 
 	addFault(fault: DeliveryFault): void {
+		if (!DELIVERY_FAULT_KINDS.includes(fault?.kind)) throw new Error(`unknown delivery fault "${String(fault?.kind)}" (known: ${DELIVERY_FAULT_KINDS.join(', ')})`);
 		this.faults.push(fault);
 	}
 
@@ -100,22 +114,23 @@ export class WebhookSender {
 
 	private async post(url: string, event: WebhookEvent, attempt: number, forge: boolean, timestampSeconds: number): Promise<Delivery> {
 		const signed = this.signer(event, { forge, timestampSeconds });
-		const { status, body } = await postRaw(url, signed);
+		const reply = await postRaw(url, signed);
 		const delivery: Delivery = {
 			eventId: event.id,
 			url,
-			status,
-			responseBody: body.slice(0, 4000),
+			status: reply.status,
+			responseBody: reply.body.slice(0, 4000),
 			attempt,
 			forged: forge,
-			at: new Date().toISOString(),
+			at: new Date(this.nowSeconds() * 1000).toISOString(),
 		};
 		this.deliveries.push(delivery);
+		this.onReply?.(event, reply, delivery, signed);
 		return delivery;
 	}
 }
 
-export async function postRaw(url: string, signed: SignedRequest): Promise<{ status: number | 'error'; body: string }> {
+export async function postRaw(url: string, signed: SignedRequest): Promise<ReceiverReply> {
 	const target = new URL(url);
 	const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
 	return await new Promise((resolve) => {
@@ -129,10 +144,16 @@ export async function postRaw(url: string, signed: SignedRequest): Promise<{ sta
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+				res.on('end', () => {
+					const headers: Record<string, string> = {};
+					for (const [name, value] of Object.entries(res.headers)) {
+						if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+					}
+					resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+				});
 			},
 		);
-		req.on('error', (error) => resolve({ status: 'error', body: error.message }));
+		req.on('error', (error) => resolve({ status: 'error', headers: {}, body: error.message }));
 		req.setTimeout(60_000, () => req.destroy(new Error('webhook receiver did not answer in 60 s')));
 		req.end(signed.body);
 	});

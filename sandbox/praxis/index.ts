@@ -1,4 +1,3 @@
 export * from './simulator';
 export * from './signing';
-export { PraxisNotificationSender } from './sender';
 export { openPraxisDeposit, type PraxisMerchant } from './client';

@@ -30,8 +30,9 @@ import {
 	type SandboxRequest,
 	type SandboxResponse,
 	type WebhookEvent,
+	WebhookSender,
+	type ReceiverReply,
 } from '../framework';
-import { PraxisNotificationSender, type ReceiverReply } from './sender';
 import {
 	GT_AUTHENTICATION,
 	PRAXIS_SIGNED_FIELDS,
@@ -181,7 +182,7 @@ export class PraxisSimulator extends Simulator {
 	private readonly now: () => number;
 	private readonly toleranceSeconds: number;
 	private readonly resendAfterSeconds: number;
-	private readonly sender: PraxisNotificationSender;
+	private readonly sender: WebhookSender;
 	private queue: Promise<unknown> = Promise.resolve();
 
 	private orders = new Map<string, PraxisOrder>();
@@ -201,10 +202,10 @@ export class PraxisSimulator extends Simulator {
 		this.now = options.now ?? (() => Date.now());
 		this.toleranceSeconds = options.timestampToleranceSeconds ?? 300;
 		this.resendAfterSeconds = options.resendAfterSeconds ?? 300;
-		this.sender = new PraxisNotificationSender(
+		this.sender = new WebhookSender(
 			(event, { forge, timestampSeconds }) => this.signNotification(event, forge, timestampSeconds),
-			(event, reply, delivery, sent) => this.recordReply(event, reply, delivery, sent.body),
 			() => this.nowSeconds(),
+			(event, reply, delivery, sent) => this.recordReply(event, reply, delivery, sent.body),
 		);
 		this.webhookSenders.praxis = this.sender;
 		this.reset();
@@ -568,7 +569,7 @@ export class PraxisSimulator extends Simulator {
 	private signNotification(event: WebhookEvent, forge: boolean, timestampSeconds: number) {
 		const body = praxisJson({ ...event.payload, timestamp: timestampSeconds });
 		const signature = signJsonText(body, 'notification', forge ? `${this.merchantSecret}-forged` : this.merchantSecret);
-		return { headers: { [GT_AUTHENTICATION]: signature }, body };
+		return { headers: { 'content-type': 'application/json; charset=utf-8', [GT_AUTHENTICATION]: signature }, body };
 	}
 
 	private recordReply(event: WebhookEvent, reply: ReceiverReply, delivery: Delivery, sentBody: string): void {

@@ -193,6 +193,21 @@ describe('webhook delivery faults', () => {
 		expect(receiver.simulator.received[0].timestamp).toBe(String(1_000_000 - 600));
 	});
 
+	it('refuses an unknown delivery fault, naming the known ones', () => {
+		expect(() => sender.addFault({ kind: 'lost' } as never)).toThrow(/unknown delivery fault "lost" \(known: duplicate, outOfOrder/);
+	});
+
+	it('hands every reply, headers included, to the reply hook', async () => {
+		const replies: Array<{ status: number | 'error'; header?: string }> = [];
+		const hooked = new WebhookSender(
+			(event) => ({ headers: { 'x-signature': 'good' }, body: JSON.stringify({ id: event.id }) }),
+			() => 1_000_000,
+			(_event, reply) => replies.push({ status: reply.status, header: reply.headers['content-type'] }),
+		);
+		await hooked.send(`${receiver.url}/hook`, event('h1'));
+		expect(replies).toEqual([{ status: 200, header: 'application/json' }]);
+	});
+
 	it('delivers concurrent copies', async () => {
 		const deliveries = await sender.sendConcurrently(`${receiver.url}/hook`, event('c1'), 10);
 		expect(deliveries).toHaveLength(10);
