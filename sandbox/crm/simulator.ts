@@ -124,6 +124,10 @@ export interface CrmTransaction {
 	method: string | null;
 	psp: string | null;
 	psp_transaction_id: string | null;
+	/** Where a withdrawal is paid to: a wallet address, an IBAN or a card mask (set at creation). */
+	destination: string | null;
+	/** Why a transaction was rejected, cancelled or failed; shown to the client by the CRM. */
+	reason: string | null;
 	created_at: string;
 	updated_at: string;
 }
@@ -675,7 +679,7 @@ export class CrmSimulator extends Simulator {
 	private createTransaction(req: SandboxRequest): SandboxResponse {
 		const body = this.objectBody(req);
 		const check = new Validation();
-		const known = ['client_id', 'login', 'type', 'amount', 'currency', 'status', 'method', 'psp', 'psp_transaction_id'];
+		const known = ['client_id', 'login', 'type', 'amount', 'currency', 'status', 'method', 'psp', 'psp_transaction_id', 'destination', 'reason'];
 		for (const field of Object.keys(body)) {
 			if (['id', 'created_at', 'updated_at'].includes(field)) check.add(field, 'is read-only');
 			else if (!known.includes(field)) check.add(field, 'is not a known transaction field');
@@ -694,7 +698,7 @@ export class CrmSimulator extends Simulator {
 		const amount = this.validAmount(body.amount, currency, check);
 		const status = body.status ?? 'pending';
 		if (!TRANSACTION_STATUSES.includes(status as (typeof TRANSACTION_STATUSES)[number])) check.add('status', `must be one of ${TRANSACTION_STATUSES.join(', ')}`);
-		const optionalText = (field: 'method' | 'psp' | 'psp_transaction_id'): string | null => {
+		const optionalText = (field: 'method' | 'psp' | 'psp_transaction_id' | 'destination' | 'reason'): string | null => {
 			if (body[field] === undefined || body[field] === null) return null;
 			if (typeof body[field] !== 'string' || (body[field] as string).trim() === '') {
 				check.add(field, 'must be a non-empty string');
@@ -705,6 +709,8 @@ export class CrmSimulator extends Simulator {
 		const method = optionalText('method');
 		const psp = optionalText('psp');
 		const pspTransactionId = optionalText('psp_transaction_id');
+		const destination = optionalText('destination');
+		const reason = optionalText('reason');
 		check.throwIfFailed();
 		const now = iso(this.now());
 		const transaction: CrmTransaction = {
@@ -718,6 +724,8 @@ export class CrmSimulator extends Simulator {
 			method,
 			psp,
 			psp_transaction_id: pspTransactionId,
+			destination,
+			reason,
 			created_at: now,
 			updated_at: now,
 		};
@@ -754,7 +762,7 @@ export class CrmSimulator extends Simulator {
 		const transaction = this.requireTransaction(req.params.id);
 		const body = this.objectBody(req);
 		const check = new Validation();
-		const editable = ['status', 'method', 'psp', 'psp_transaction_id'];
+		const editable = ['status', 'method', 'psp', 'psp_transaction_id', 'reason'];
 		for (const field of Object.keys(body)) {
 			if (editable.includes(field)) continue;
 			if (field in transaction) check.add(field, 'cannot be changed after the transaction was created');
@@ -768,7 +776,7 @@ export class CrmSimulator extends Simulator {
 				check.add('status', `cannot change from ${transaction.status} (final) to ${status}`);
 			} else values.status = status;
 		}
-		for (const field of ['method', 'psp', 'psp_transaction_id'] as const) {
+		for (const field of ['method', 'psp', 'psp_transaction_id', 'reason'] as const) {
 			if (body[field] === undefined) continue;
 			if (body[field] !== null && (typeof body[field] !== 'string' || (body[field] as string).trim() === '')) check.add(field, 'must be a non-empty string or null');
 			else values[field] = body[field] === null ? null : (body[field] as string).trim();
@@ -990,6 +998,8 @@ export class CrmSimulator extends Simulator {
 			method: 'card',
 			psp: 'praxis',
 			psp_transaction_id: 'praxis-8800',
+			destination: null,
+			reason: null,
 			created_at: at,
 			updated_at: at,
 		};

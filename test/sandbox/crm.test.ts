@@ -178,6 +178,15 @@ describe('CRM REST API', () => {
 		expect(foreign.json.errors.login).toEqual(['is not a trading account of client 1002']);
 	});
 
+	it('keeps where a withdrawal is paid to, and a rejection says why', async () => {
+		const created = await call('POST', '/api/transactions', { client_id: 1001, login: '500001', type: 'withdrawal', amount: '120.00', currency: 'USD', psp: 'coinspaid', destination: 'bc1qsandboxwallet0001' });
+		expect(created.json).toMatchObject({ destination: 'bc1qsandboxwallet0001', reason: null, status: 'pending' });
+		const rejected = await call('PATCH', `/api/transactions/${created.json.id}`, { status: 'rejected', reason: 'KYC is not approved' });
+		expect(rejected.json).toMatchObject({ status: 'rejected', reason: 'KYC is not approved' });
+		const moved = await call('PATCH', `/api/transactions/${created.json.id}`, { destination: 'bc1qother' });
+		expect(moved.json.errors.destination).toEqual(['cannot be changed after the transaction was created']);
+	});
+
 	it('does not reopen a final transaction', async () => {
 		const answer = await call('PATCH', '/api/transactions/5001', { status: 'pending' });
 		expect(answer.status).toBe(422);
