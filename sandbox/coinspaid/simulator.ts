@@ -306,6 +306,11 @@ export class CoinspaidSimulator extends Simulator {
 		return this.balances.get(currency.toUpperCase()) ?? amount8('0');
 	}
 
+	/** Sets the merchant's balance in one currency, e.g. the fiat float crypto payouts convert from. */
+	setBalance(currency: string, amount: string): void {
+		this.balances.set(currency.toUpperCase(), amount8(parseDecimal(amount, 'amount')));
+	}
+
 	transaction(id: number): CoinspaidTransaction | undefined {
 		return this.transactions.get(id);
 	}

@@ -11,20 +11,40 @@ export interface PraxisMerchant {
 	merchantSecret: string;
 }
 
-export async function openPraxisDeposit(
-	merchant: PraxisMerchant,
-	session: { cid: string; orderId: string; amountMinor: number; currency: string; notificationUrl: string },
-): Promise<void> {
+export interface PraxisSession {
+	cid: string;
+	orderId: string;
+	amountMinor: number;
+	currency: string;
+	notificationUrl: string;
+	paymentMethod?: string;
+}
+
+/** A deposit session; the simulator then notifies when the deposit completes. */
+export async function openPraxisDeposit(merchant: PraxisMerchant, session: PraxisSession): Promise<void> {
+	await openPraxisSession(merchant, 'payment', session);
+}
+
+/**
+ * A withdrawal the client submits in the cashier: Praxis creates a payout in `requested` and
+ * notifies at once; the merchant then completes or cancels it.
+ */
+export async function openPraxisWithdrawal(merchant: PraxisMerchant, session: PraxisSession): Promise<void> {
+	await openPraxisSession(merchant, 'withdrawal', session);
+}
+
+async function openPraxisSession(merchant: PraxisMerchant, intent: 'payment' | 'withdrawal', session: PraxisSession): Promise<void> {
 	const timestamp = Math.floor(Date.now() / 1000);
 	const body = {
 		merchant_id: merchant.merchantId,
 		application_key: merchant.applicationKey,
-		intent: 'payment',
+		intent,
 		currency: session.currency,
 		amount: session.amountMinor,
 		cid: session.cid,
 		locale: 'en-GB',
 		customer_data: { country: 'CY' },
+		...(session.paymentMethod ? { payment_method: session.paymentMethod } : {}),
 		notification_url: session.notificationUrl,
 		return_url: 'https://broker.example/cashier/return',
 		order_id: session.orderId,
@@ -32,7 +52,7 @@ export async function openPraxisDeposit(
 		timestamp,
 	};
 	const signature = praxisSignature(
-		[merchant.merchantId, merchant.applicationKey, String(timestamp), 'payment', session.cid, session.orderId],
+		[merchant.merchantId, merchant.applicationKey, String(timestamp), intent, session.cid, session.orderId],
 		merchant.merchantSecret,
 	);
 	const response = await fetch(`${merchant.baseUrl}/cashier/cashier`, {

@@ -1,3 +1,3 @@
 export * from './simulator';
 export * from './signing';
-export { openPraxisDeposit, type PraxisMerchant } from './client';
+export { openPraxisDeposit, openPraxisWithdrawal, type PraxisMerchant, type PraxisSession } from './client';
