@@ -47,11 +47,17 @@ export interface Decision {
 }
 
 /** One approver's decision; answers the HTTP status and the template's JSON answer. */
-export async function decide(n8n: N8nInstance, resumeUrl: string, email: string, decision: Decision): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function decide(
+	n8n: N8nInstance,
+	resumeUrl: string,
+	email: string,
+	decision: Decision,
+	secret = APPROVER_JWT_SECRET,
+): Promise<{ status: number; body: Record<string, unknown> }> {
 	await untilWaiting(n8n, resumeUrl);
 	const response = await fetch(resumeUrl, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json', authorization: `Bearer ${approverToken(email)}` },
+		headers: { 'content-type': 'application/json', authorization: `Bearer ${approverToken(email, secret)}` },
 		body: JSON.stringify(decision),
 	});
 	const text = await response.text();

@@ -111,6 +111,20 @@ describe('Withdrawal template in real n8n', () => {
 		);
 	});
 
+	it('a payout Praxis reverses after release goes to the review queue with an alert: the client was debited', async () => {
+		const released = sandbox.praxis.simulator.state().transactions.find((t) => t.order_id === 'wd-e2e-1')!;
+		const alerts = sandbox.alerts.simulator.received().length;
+		await sandbox.praxis.simulator.reverse(released.tid);
+
+		const alert = await nextAlert(alerts, /is in the review queue/);
+		expect(alert).toBe(
+			`Withdrawal praxis:withdrawal:${released.withdrawal_request_id} for client 1001 (500.00 USD) is in the review queue: ` +
+				`Praxis reports withdrawal request ${released.withdrawal_request_id} as reversed after it was released: MT5 was already debited, so return the funds to the client or pay out again`,
+		);
+		// Nothing is debited or credited again automatically: ops decide.
+		expect(dealsWith(500001, `praxis:withdrawal:${released.withdrawal_request_id}`)).toHaveLength(1);
+	});
+
 	it('above the threshold needs a second, different approver before anything is released', async () => {
 		const alerts = sandbox.alerts.simulator.received().length;
 		const wrid = await requestPraxisWithdrawal('1001', 'wd-e2e-2', 1_500_000);
@@ -142,6 +156,10 @@ describe('Withdrawal template in real n8n', () => {
 		const alerts = sandbox.alerts.simulator.received().length;
 		const wrid = await requestPraxisWithdrawal('1001', 'wd-e2e-3', 20_000);
 		const ask = await nextAlert(alerts, /Withdrawal to approve: 200\.00 USD/);
+		// A token not signed with the approvers' secret decides nothing.
+		const forged = await decide(n8n, resumeUrlIn(ask), BORIS, { decision: 'reject', reason: 'forged' }, 'not-the-approvers-secret');
+		expect(forged.status).toBe(403);
+		expect((await n8n.api.getExecution(resumeUrlIn(ask).split('/').pop() as string, { includeData: false })).status).toBe('waiting');
 
 		const answer = await decide(n8n, resumeUrlIn(ask), BORIS, { decision: 'reject', reason: 'Card expired: ask the client for a bank account' });
 		expect(answer.status).toBe(200);
