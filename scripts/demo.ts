@@ -6,7 +6,8 @@
  */
 import { describeSandbox, startSandbox, type Sandbox } from '../sandbox';
 import type { Delivery } from '../sandbox/framework';
-import { openPraxisDeposit } from '../sandbox/praxis';
+import { openPraxisDeposit, openPraxisWithdrawal } from '../sandbox/praxis';
+import { decide, resumeUrlIn } from '../test/e2e/approvals';
 import { startN8n, type N8nInstance } from '../test/e2e/n8n';
 import type { E2eWorkflow } from '../test/e2e/n8n';
 import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames } from '../test/e2e/templates';
@@ -84,7 +85,8 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 	});
 	const eleni = (await crmApi(sandbox, 'GET', '/api/clients?email=eleni.christodoulou%40example.com')).json.data as Array<Record<string, unknown>>;
 	const eleniId = eleni?.[0]?.id;
-	const approved = await crmApi(sandbox, 'PATCH', `/api/clients/${String(eleniId)}`, { kyc_status: 'approved' });
+	// Until the KYC issue's Risk Score lands, compliance sets the risk level by hand with the approval.
+	const approved = await crmApi(sandbox, 'PATCH', `/api/clients/${String(eleniId)}`, { kyc_status: 'approved', risk_level: 'low' });
 	await crm.idle();
 	const opened = mt5AccountsFor(eleniId);
 	const written = (await crmApi(sandbox, 'GET', `/api/clients/${String(eleniId)}/trading-accounts`)).json.data as unknown[];
@@ -179,6 +181,8 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 			outcome: depositKeyDeals(secondKey).length === 1 ? 'credited once; the copies were refused as replays' : `${depositKeyDeals(secondKey).length} credits (unexpected)`,
 		});
 
+		steps.push(...(await withdrawals(sandbox, n8n, { eleniId: String(eleniId), eleniLogin })));
+
 		const auditBefore = sandbox.alerts.simulator.received().length;
 		await runNow(n8n, 'tier-review', nameOf('monthlyvolumetie'), { reference: new Date(now).toISOString() });
 		const audit = sandbox.alerts.simulator.received().slice(auditBefore).filter((a) => a.text.startsWith('Tier change'));
@@ -188,6 +192,92 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 			outcome: audit.length ? audit.map((a) => a.text.split('. ')[0]).join('; ') : 'no tier changes',
 		});
 	}
+	return steps;
+}
+
+/** Withdrawals through the approval template: one approver, a refusal, two approvers, a failing PSP. */
+async function withdrawals(sandbox: Sandbox, n8n: N8nInstance, eleni: { eleniId: string; eleniLogin: number }): Promise<DayStep[]> {
+	const steps: DayStep[] = [];
+	const mt5 = sandbox.mt5.simulator;
+	const praxis = sandbox.praxis.simulator;
+	const { merchant_id, application_key, merchant_secret } = praxis.credentials();
+	const merchant = { baseUrl: sandbox.praxis.url, merchantId: merchant_id, applicationKey: application_key, merchantSecret: merchant_secret };
+	const alerts = () => sandbox.alerts.simulator.received().map((a) => a.text ?? '');
+	const nextAlert = async (from: number, pattern: RegExp): Promise<string | undefined> => {
+		const deadline = Date.now() + 20_000;
+		while (Date.now() < deadline) {
+			const found = alerts().slice(from).find((text) => pattern.test(text));
+			if (found) return found;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		return undefined;
+	};
+	const crmWithdrawal = (wrid: number | null | undefined) => sandbox.crm.simulator.state().transactions.find((t) => t.type === 'withdrawal' && t.psp_transaction_id === String(wrid));
+	const until = async (condition: () => boolean) => {
+		const deadline = Date.now() + 20_000;
+		while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+		return condition();
+	};
+	const cardWithdrawal = async (cid: string, orderId: string, amountMinor: number) => {
+		const from = alerts().length;
+		await openPraxisWithdrawal(merchant, { cid, orderId, amountMinor, currency: 'USD', notificationUrl: n8n.webhookUrl('praxis-withdrawals'), paymentMethod: 'Credit Card' });
+		await praxis.idle();
+		const wrid = praxis.state().transactions.find((t) => t.order_id === orderId)?.withdrawal_request_id;
+		return { wrid, ask: await nextAlert(from, new RegExp(`request ${String(wrid)}\\b`)), from };
+	};
+	const ANNA = 'anna.ops@broker.example';
+	const BORIS = 'boris.compliance@broker.example';
+
+	const small = await cardWithdrawal(eleni.eleniId, 'demo-wd-1', 30_000);
+	if (small.ask) await decide(n8n, resumeUrlIn(small.ask), ANNA, { decision: 'approve' });
+	const smallPaid = await until(() => crmWithdrawal(small.wrid)?.status === 'completed');
+	steps.push({
+		time: '23:50',
+		what: 'Eleni asks to withdraw 300 USD to her card; Anna (ops) approves the request n8n posted to Slack',
+		outcome: smallPaid
+			? `MT5 ${eleni.eleniLogin} debited ${String(mt5.dealsOf(eleni.eleniLogin).find((d) => d.Comment === `praxis:withdrawal:${String(small.wrid)}`)?.Profit)} once, Praxis paid out, the CRM shows it completed`
+			: 'not released (unexpected)',
+	});
+
+	const large = await cardWithdrawal(eleni.eleniId, 'demo-wd-2', 900_000);
+	await until(() => crmWithdrawal(large.wrid)?.status === 'rejected');
+	steps.push({
+		time: '23:55',
+		what: 'Eleni asks for 9,000 USD, more than her free margin',
+		outcome: crmWithdrawal(large.wrid)?.status === 'rejected' ? `refused without bothering an approver; the CRM says: ${String(crmWithdrawal(large.wrid)?.reason)}` : 'not refused (unexpected)',
+	});
+
+	// Maria (client 1001) has traded a while on MT5 500001.
+	mt5.seedBalanceOperation(500001, 2, 20_000, 'praxis:demo-0');
+	const big = await cardWithdrawal('1001', 'demo-wd-3', 1_200_000);
+	const outcomes: string[] = [];
+	if (big.ask) {
+		const url = resumeUrlIn(big.ask);
+		outcomes.push(`Anna: ${String((await decide(n8n, url, ANNA, { decision: 'approve' })).body.message)}`);
+		await nextAlert(big.from, /Second approval needed/);
+		outcomes.push(`Anna again: ${String((await decide(n8n, url, ANNA, { decision: 'approve' })).body.message)}`);
+		outcomes.push(`Boris: ${String((await decide(n8n, url, BORIS, { decision: 'approve' })).body.message)}`);
+	}
+	const bigPaid = await until(() => crmWithdrawal(big.wrid)?.status === 'completed');
+	steps.push({
+		time: '23:58',
+		what: 'Maria withdraws 12,000 USD: above 10,000 two different approvers are needed',
+		outcome: `${outcomes.join(' | ')} -> ${bigPaid ? 'released once' : 'not released (unexpected)'}`,
+	});
+
+	// The CoinsPaid USD float is empty today: the crypto payout fails after MT5 was debited.
+	const from = alerts().length;
+	const crypto = await crmApi(sandbox, 'POST', '/api/transactions', {
+		client_id: Number(eleni.eleniId), type: 'withdrawal', amount: '200.00', currency: 'USD', status: 'pending', method: 'USDT', psp: 'coinspaid', destination: 'TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE',
+	});
+	const cryptoAsk = await nextAlert(from, new RegExp(`coinspaid request ${String(crypto.json.id)}\\b`));
+	if (cryptoAsk) await decide(n8n, resumeUrlIn(cryptoAsk), ANNA, { decision: 'approve' });
+	const review = await nextAlert(from, /is in the review queue/);
+	steps.push({
+		time: '23:59',
+		what: 'Eleni asks for 200 USD in USDT from the CRM; CoinsPaid refuses the payout (empty USD float)',
+		outcome: review ? `in the review queue with an alert: ${review.split(': ').slice(1).join(': ')}` : 'no review item (unexpected)',
+	});
 	return steps;
 }
 
@@ -207,7 +297,7 @@ async function main() {
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
 	try {
-		n8n = await startN8n({ workflows: templates, credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-events', 'crm-kyc'] });
+		n8n = await startN8n({ workflows: templates, credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-events', 'crm-kyc', 'praxis-withdrawals', 'crm-withdrawals'] });
 	} catch (error) {
 		console.error((error as Error).message);
 		await stop(1);
@@ -215,6 +305,7 @@ async function main() {
 	}
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-events'), ['client.created', 'client.updated'], { secret: CRM_WEBHOOK_SECRET });
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-kyc'), ['client.kyc_approved'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-withdrawals'), ['transaction.created'], { secret: CRM_WEBHOOK_SECRET });
 
 	console.log('\nSandbox:');
 	for (const line of describeSandbox(sandbox)) console.log(`  ${line}`);
