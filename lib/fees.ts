@@ -30,6 +30,7 @@ import {
 	parseDecimal,
 	roundDecimal,
 	subtractDecimal,
+	trimDecimal,
 	sumMoney,
 } from './money';
 import type { DecimalString, Money } from './model';
@@ -77,6 +78,8 @@ export interface FeeResult {
 	feeRule: MatchedFeeRule | null;
 	/** True when the computed or reported fee was more than the gross and was cut to the gross. */
 	feeCappedAtGross: boolean;
+	/** What rounding the net down to the currency's decimals left out (only when it left something). */
+	netRemainder?: Money;
 }
 
 export interface FeeOptions {
@@ -294,9 +297,16 @@ export function feeFor(input: FeeInput, rules: readonly FeeRule[], options: FeeO
 	const borneBy: FeeBearer = rule?.borneBy ?? options.pspFeeBorneBy ?? 'client';
 	const zero = roundDecimal('0', digits);
 	const money = (amount: DecimalString): Money => ({ amount, currency });
+	// A PSP may write more decimals than the currency has (CoinsPaid writes 8 for USD, 643.565 after
+	// an exchange). An account holds whole minor units, so the credit is rounded down: never credit
+	// money that did not arrive. What that leaves out is reported, not lost silently.
+	const exactNet = borneBy === 'client' ? subtractDecimal(gross, fee) : gross;
+	const net = roundDecimal(exactNet, digits, 'down');
+	const remainder = subtractDecimal(exactNet, net);
 	return {
+		...(compareDecimal(remainder, '0') === 0 ? {} : { netRemainder: money(trimDecimal(remainder)) }),
 		fee: money(fee),
-		net: money(borneBy === 'client' ? subtractDecimal(gross, fee) : gross),
+		net: money(net),
 		clientFee: money(borneBy === 'client' ? fee : zero),
 		brokerFee: money(borneBy === 'broker' ? fee : zero),
 		feeSource,

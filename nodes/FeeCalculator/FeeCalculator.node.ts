@@ -58,6 +58,7 @@ export class FeeCalculator implements INodeType {
 				feeRule: result.feeRule ? ({ ...result.feeRule } as IDataObject) : null,
 			};
 			if (result.feeCappedAtGross) output.feeCappedAtGross = true;
+			if (result.netRemainder) output.netRemainder = { ...result.netRemainder };
 			return { json: output, binary: item.binary, pairedItem: { item: itemIndex } };
 		});
 	}

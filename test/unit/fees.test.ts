@@ -82,6 +82,20 @@ describe('table fee: percent × gross + fixed, clamped, rounded half-up', () => 
 	});
 });
 
+describe('a PSP writing more decimals than the currency has', () => {
+	it('credits CoinsPaid\'s 8-decimal USD amounts in cents: 1287.13000000 is 1287.13, with nothing left out', () => {
+		const result = feeFor(deposit('1300.13000000', 'USD', { provider: 'coinspaid', pspFee: '13.00000000' }), []);
+		expect(result.net.amount).toBe('1287.13');
+		expect(result.netRemainder).toBeUndefined();
+	});
+
+	it('rounds a sub-cent net down, so no money that did not arrive is credited, and reports what was left out', () => {
+		const result = feeFor(deposit('650.06565657', 'USD', { provider: 'coinspaid', pspFee: '6.50065657' }), []);
+		expect(result.net.amount).toBe('643.56');
+		expect(result.netRemainder).toEqual({ amount: '0.005', currency: 'USD' });
+	});
+});
+
 describe('who bears the fee', () => {
 	it('credits the full gross when the broker bears the fee and reports the fee as the broker\'s cost', () => {
 		const result = feeFor(deposit('100.00'), cardRule({ borneBy: 'broker' }));
@@ -111,7 +125,7 @@ describe('a PSP-reported fee wins over the table', () => {
 	it('accepts a PSP fee when no rule matches, borne as the option says', () => {
 		const result = feeFor(deposit('0.5', 'BTC', { provider: 'coinspaid', pspFee: '0.0001' }), [], { pspFeeBorneBy: 'broker' });
 		expect(result.fee.amount).toBe('0.0001');
-		expect(result.net.amount).toBe('0.5');
+		expect(result.net.amount).toBe('0.50000000');
 		expect(result.brokerFee.amount).toBe('0.0001');
 		expect(result.feeRule).toBeNull();
 	});
