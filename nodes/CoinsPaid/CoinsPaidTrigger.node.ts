@@ -114,6 +114,8 @@ export class CoinsPaidTrigger implements INodeType {
 			response.status(200).json({ received: true, ignored: verdict.reason });
 			return { noWebhookResponse: true };
 		}
-		return { workflowData: [[{ json: verdict.transaction as unknown as IDataObject }]] };
+		// Answer here: n8n's "on received" answer would otherwise be the literal text "firstEntryJson".
+		response.status(200).json({ received: true });
+		return { noWebhookResponse: true, workflowData: [[{ json: verdict.transaction as unknown as IDataObject }]] };
 	}
 }

@@ -78,6 +78,11 @@ describe('CoinsPaid Trigger in real n8n', () => {
 			executions.map(async (summary) => nodeOutput(await n8n.api.getExecution(summary.id), 'CoinsPaid Callback')[0]),
 		);
 		const byStatus = Object.fromEntries(transactions.map((t) => [String(t.status), t]));
+		// Each callback that started a run was answered 200 with a small JSON body.
+		expect(coinspaid.webhookSenders.coinspaid.deliveries.map((d) => [d.status, d.responseBody])).toEqual([
+			[200, '{"received":true}'],
+			[200, '{"received":true}'],
+		]);
 		expect(Object.keys(byStatus).sort()).toEqual(['pending', 'succeeded']);
 		expect(byStatus.succeeded).toMatchObject({
 			source: 'coinspaid',
