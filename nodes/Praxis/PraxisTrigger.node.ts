@@ -39,7 +39,7 @@ export class PraxisTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Give this Production URL to the Praxis node as Notification URL (or to Praxis as the default one). Notifications with a wrong GT-Authentication, a stale timestamp or a replayed signature are answered 401 and start nothing.',
+					'Give this Production URL to the Praxis node as Notification URL (or to Praxis as the default one). Notifications with a wrong GT-Authentication or a stale timestamp are answered 401 and start nothing; a repeat of one already received is acknowledged (so Praxis stops resending) and starts nothing.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
