@@ -203,6 +203,17 @@ describe('Withdrawal template in real n8n', () => {
 		expect(dealsWith(500001, `praxis:withdrawal:${wrid}`)).toHaveLength(1);
 	});
 
+	it('puts a request the CRM refuses in the review queue with the CRM\'s own reason', async () => {
+		const alerts = sandbox.alerts.simulator.received().length;
+		const wrid = await requestPraxisWithdrawal('9999', 'wd-e2e-unknown', 10_000);
+
+		const alert = await nextAlert(alerts, /is in the review queue/);
+		expect(alert).toMatch(new RegExp(`^Withdrawal praxis:withdrawal:${wrid} for client 9999 \\(100\\.00 USD\\) is in the review queue: `));
+		expect(alert).toContain('client_id: does not match a client (9999)');
+		expect(alert).not.toMatch(/\bat \S+ \(|stack|\[object Object\]/);
+		expect(praxisStatus(wrid)).toBe('requested');
+	});
+
 	it('pays a crypto withdrawal the client asked for in the CRM through CoinsPaid, keyed to be paid once', async () => {
 		sandbox.coinspaid.simulator.setBalance('USD', '5000');
 		const alerts = sandbox.alerts.simulator.received().length;
