@@ -301,7 +301,7 @@ export function feeFor(input: FeeInput, rules: readonly FeeRule[], options: FeeO
 	// an exchange). An account holds whole minor units, so the credit is rounded down: never credit
 	// money that did not arrive. What that leaves out is reported, not lost silently.
 	const exactNet = borneBy === 'client' ? subtractDecimal(gross, fee) : gross;
-	const net = roundDecimal(exactNet, digits, 'down');
+	const net = (exactNet.split('.')[1] ?? '').length > digits ? roundDecimal(exactNet, digits, 'down') : exactNet;
 	const remainder = subtractDecimal(exactNet, net);
 	return {
 		...(compareDecimal(remainder, '0') === 0 ? {} : { netRemainder: money(trimDecimal(remainder)) }),
