@@ -16,6 +16,27 @@
  *   and no timestamp anywhere. During a secret rotation with a grace period the timestamped header
  *   carries one `v1` per valid secret, the new one first, as Stripe does while a secret rolls.
  *
+ * Transactions may carry a `reference` (text, at most 64 characters, unique across transactions): the
+ * id of the money movement in the system it came from, e.g. "praxis:8823" (our templates' idempotency
+ * key, which MT5 also keeps as the deal comment) or "mt5:500001:90001" (platform, login, deal). It
+ * makes writes from several sources land on one record:
+ * - `PUT /api/transactions/by-reference/:reference` creates the transaction (201, the body as for
+ *   POST; `reference` in the body, if given, must equal the path's) when no transaction has that
+ *   reference, and otherwise answers the existing one (200) changing nothing but `status`, when one
+ *   is given and the change is allowed. A final status (completed, rejected, failed, cancelled)
+ *   stays final, as with PATCH; here a late or replayed PUT asking for another status does not
+ *   fail, it gets the transaction as it is. Replaying a PUT therefore never makes a second record.
+ * - POST with a `reference` that is already used answers 409
+ *   `{error: "duplicate_reference", message, transaction}` (the existing transaction).
+ * - `GET /api/transactions?reference=...` filters by it; PATCH can set it once on a transaction
+ *   that has none (a withdrawal the client asked for in the portal gets its payout key when it is
+ *   released), never change it.
+ * `occurred_at` (ISO-8601 UTC, ending in Z) is when the money moved in the source system, e.g. the
+ * platform deal's time; it defaults to the creation time.
+ *
+ * `GET /api/trading-accounts/:platform/:login` finds the trading account (and so the client, and the
+ * account currency) a platform login is linked to; 404 when no client has it.
+ *
  * Deliveries go through a WebhookSender registered as `webhookSenders.crm`, so the control API can
  * inject duplicate, out-of-order, forged and stale deliveries. They are sent after the API call
  * answered (one queue, in order), like a real CRM's outbox; `idle()` waits for them.
@@ -56,6 +77,8 @@ export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const PLATFORMS = ['mt5', 'ctrader', 'mt4'] as const;
 export const TRANSACTION_TYPES = ['deposit', 'withdrawal', 'credit_in', 'credit_out', 'bonus', 'correction'] as const;
 export const TRANSACTION_STATUSES = ['pending', 'approved', 'completed', 'rejected', 'failed', 'cancelled'] as const;
+/** The longest transaction `reference` the CRM stores. */
+export const REFERENCE_MAX_LENGTH = 64;
 /** A transaction in one of these states is final: its status cannot change any more. */
 export const FINAL_TRANSACTION_STATUSES = ['completed', 'rejected', 'failed', 'cancelled'] as const;
 export const SIGNATURE_MODES = ['timestamped', 'plain'] as const;
@@ -128,6 +151,10 @@ export interface CrmTransaction {
 	destination: string | null;
 	/** Why a transaction was rejected, cancelled or failed; shown to the client by the CRM. */
 	reason: string | null;
+	/** The id of the money movement in its source system ("praxis:8823", "mt5:500001:90001"); unique. */
+	reference: string | null;
+	/** When the money moved, in UTC (e.g. the platform deal's time); the creation time if not given. */
+	occurred_at: string;
 	created_at: string;
 	updated_at: string;
 }
@@ -365,6 +392,7 @@ export class CrmSimulator extends Simulator {
 		api('PATCH', '/api/clients/:id', (req) => this.updateClient(req));
 		api('GET', '/api/clients/:id/trading-accounts', (req) => ({ body: { data: this.accountsOf(this.requireClient(req.params.id).id) } }));
 		api('POST', '/api/clients/:id/trading-accounts', (req) => this.createTradingAccount(req));
+		api('GET', '/api/trading-accounts/:platform/:login', (req) => ({ body: this.requireAccount(req.params.platform, req.params.login) }));
 		api('PATCH', '/api/trading-accounts/:platform/:login', (req) => this.updateAccountFigures(req));
 		api('PUT', '/api/trades/:platform/:dealId', (req) => this.putTrade(req));
 		api('GET', '/api/trades', (req) => ({ body: { data: [...this.trades.values()].filter((t) => !req.query.get('login') || t.login === req.query.get('login')) } }));
@@ -375,6 +403,7 @@ export class CrmSimulator extends Simulator {
 		api('POST', '/api/clients/:id/notes', (req) => this.createNote(req));
 		api('GET', '/api/transactions', (req) => this.listTransactions(req));
 		api('POST', '/api/transactions', (req) => this.createTransaction(req));
+		api('PUT', '/api/transactions/by-reference/:reference', (req) => this.putTransactionByReference(req));
 		api('GET', '/api/transactions/:id', (req) => ({ body: this.requireTransaction(req.params.id) }));
 		api('PATCH', '/api/transactions/:id', (req) => this.updateTransaction(req));
 		api('GET', '/api/events', (req) => this.listEvents(req));
@@ -585,8 +614,7 @@ export class CrmSimulator extends Simulator {
 
 	/** The platform sync writes balance/equity/margin figures on a linked trading account. */
 	private updateAccountFigures(req: SandboxRequest): SandboxResponse {
-		const account = this.accounts.find((a) => a.platform === req.params.platform && a.login === req.params.login);
-		if (!account) notFound(`trading account ${req.params.platform} ${req.params.login}`);
+		const account = this.requireAccount(req.params.platform, req.params.login);
 		const body = this.objectBody(req);
 		const check = new Validation();
 		const fields: Record<string, string> = {};
@@ -601,6 +629,10 @@ export class CrmSimulator extends Simulator {
 		Object.assign(account, fields, { figures_updated_at: iso(this.now()) });
 		this.figureUpdates.push({ platform: account.platform, login: account.login, fields });
 		return { body: account };
+	}
+
+	private requireAccount(platform: string, login: string): CrmTradingAccount {
+		return this.accounts.find((a) => a.platform === platform && a.login === login) ?? notFound(`trading account ${platform} ${login}`);
 	}
 
 	private createTradingAccount(req: SandboxRequest): SandboxResponse {
@@ -665,6 +697,7 @@ export class CrmSimulator extends Simulator {
 			['type', req.query.get('type')],
 			['psp_transaction_id', req.query.get('psp_transaction_id')],
 			['login', req.query.get('login')],
+			['reference', req.query.get('reference')],
 		];
 		const updatedSince = this.optionalTime(req, 'updated_since');
 		const matching = [...this.transactions.values()].filter(
@@ -677,9 +710,62 @@ export class CrmSimulator extends Simulator {
 	}
 
 	private createTransaction(req: SandboxRequest): SandboxResponse {
+		const transaction = this.validNewTransaction(this.objectBody(req), undefined);
+		const taken = transaction.reference === null ? undefined : this.byReference(transaction.reference);
+		if (taken) {
+			throw new SandboxHttpError(409, {
+				error: 'duplicate_reference',
+				message: `reference "${transaction.reference}" is already used by transaction ${taken.id}; PUT /api/transactions/by-reference/<reference> answers it without creating another`,
+				transaction: taken,
+			});
+		}
+		return { status: 201, body: this.store(transaction) };
+	}
+
+	/** Create-or-get by reference (see the header comment). */
+	private putTransactionByReference(req: SandboxRequest): SandboxResponse {
 		const body = this.objectBody(req);
 		const check = new Validation();
-		const known = ['client_id', 'login', 'type', 'amount', 'currency', 'status', 'method', 'psp', 'psp_transaction_id', 'destination', 'reason'];
+		const reference = this.validReference(req.params.reference, 'reference', check);
+		if (body.reference !== undefined && body.reference !== req.params.reference) check.add('reference', `must be the reference in the path ("${req.params.reference}") or left out`);
+		check.throwIfFailed();
+		const existing = this.byReference(reference as string);
+		if (!existing) return { status: 201, body: this.store(this.validNewTransaction(body, reference as string)) };
+		if (body.status !== undefined) {
+			if (!TRANSACTION_STATUSES.includes(body.status as CrmTransaction['status'])) check.add('status', `must be one of ${TRANSACTION_STATUSES.join(', ')}`);
+			check.throwIfFailed();
+			const final = (FINAL_TRANSACTION_STATUSES as readonly string[]).includes(existing.status);
+			if (body.status !== existing.status && !final) this.changeStatus(existing, { status: body.status as CrmTransaction['status'] });
+		}
+		return { status: 200, body: existing };
+	}
+
+	private byReference(reference: string): CrmTransaction | undefined {
+		return [...this.transactions.values()].find((t) => t.reference === reference);
+	}
+
+	private validReference(value: unknown, field: string, check: Validation): string | null | undefined {
+		if (value === undefined || value === null) return null;
+		if (typeof value !== 'string' || value.trim() === '') check.add(field, 'must be a non-empty string such as "praxis:8823"');
+		else if (value.trim().length > REFERENCE_MAX_LENGTH) check.add(field, `must be at most ${REFERENCE_MAX_LENGTH} characters`);
+		else if ([...value].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)) check.add(field, 'must not contain control characters');
+		else return value.trim();
+		return undefined;
+	}
+
+	private store(transaction: CrmTransaction): CrmTransaction {
+		this.transactions.set(transaction.id, transaction);
+		this.emit('transaction.created', { ...transaction });
+		return transaction;
+	}
+
+	/**
+	 * Checks a new transaction (POST, or PUT by reference when the reference is new); throws 422
+	 * naming every invalid field. `pathReference` is the PUT's reference, already checked.
+	 */
+	private validNewTransaction(body: Record<string, unknown>, pathReference: string | undefined): CrmTransaction {
+		const check = new Validation();
+		const known = ['client_id', 'login', 'type', 'amount', 'currency', 'status', 'method', 'psp', 'psp_transaction_id', 'destination', 'reason', 'reference', 'occurred_at'];
 		for (const field of Object.keys(body)) {
 			if (['id', 'created_at', 'updated_at'].includes(field)) check.add(field, 'is read-only');
 			else if (!known.includes(field)) check.add(field, 'is not a known transaction field');
@@ -711,9 +797,16 @@ export class CrmSimulator extends Simulator {
 		const pspTransactionId = optionalText('psp_transaction_id');
 		const destination = optionalText('destination');
 		const reason = optionalText('reason');
+		const reference = pathReference ?? this.validReference(body.reference, 'reference', check);
+		let occurredAt: string | undefined;
+		if (body.occurred_at !== undefined && body.occurred_at !== null) {
+			const text = typeof body.occurred_at === 'string' ? body.occurred_at.trim() : '';
+			if (!/^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(text) || Number.isNaN(Date.parse(text))) check.add('occurred_at', 'must be an ISO-8601 time in UTC ending in Z, e.g. 2026-11-25T14:03:00Z');
+			else occurredAt = new Date(text).toISOString();
+		}
 		check.throwIfFailed();
 		const now = iso(this.now());
-		const transaction: CrmTransaction = {
+		return {
 			id: this.nextTransactionId++,
 			client_id: client!.id,
 			login,
@@ -726,12 +819,11 @@ export class CrmSimulator extends Simulator {
 			psp_transaction_id: pspTransactionId,
 			destination,
 			reason,
+			reference: reference ?? null,
+			occurred_at: occurredAt ?? now,
 			created_at: now,
 			updated_at: now,
 		};
-		this.transactions.set(transaction.id, transaction);
-		this.emit('transaction.created', { ...transaction });
-		return { status: 201, body: transaction };
 	}
 
 	private validAmount(value: unknown, currency: string, check: Validation): string | undefined {
@@ -762,7 +854,7 @@ export class CrmSimulator extends Simulator {
 		const transaction = this.requireTransaction(req.params.id);
 		const body = this.objectBody(req);
 		const check = new Validation();
-		const editable = ['status', 'method', 'psp', 'psp_transaction_id', 'reason'];
+		const editable = ['status', 'method', 'psp', 'psp_transaction_id', 'reason', 'reference'];
 		for (const field of Object.keys(body)) {
 			if (editable.includes(field)) continue;
 			if (field in transaction) check.add(field, 'cannot be changed after the transaction was created');
@@ -781,16 +873,29 @@ export class CrmSimulator extends Simulator {
 			if (body[field] !== null && (typeof body[field] !== 'string' || (body[field] as string).trim() === '')) check.add(field, 'must be a non-empty string or null');
 			else values[field] = body[field] === null ? null : (body[field] as string).trim();
 		}
+		if (body.reference !== undefined && body.reference !== transaction.reference) {
+			// Set once: a record the client created in the portal gets its payout key when released.
+			const reference = this.validReference(body.reference, 'reference', check);
+			if (transaction.reference !== null) check.add('reference', `cannot be changed once set (it is "${transaction.reference}")`);
+			else if (reference === null) check.add('reference', 'must be a non-empty string such as "praxis:8823"');
+			else if (reference !== undefined && this.byReference(reference)) check.add('reference', `"${reference}" is already used by transaction ${this.byReference(reference)!.id}`);
+			else if (reference !== undefined) values.reference = reference;
+		}
 		check.throwIfFailed();
+		this.changeStatus(transaction, values);
+		return { body: transaction };
+	}
+
+	/** Applies checked changes and announces them (nothing, when nothing changes). */
+	private changeStatus(transaction: CrmTransaction, values: Partial<CrmTransaction>): void {
 		const changed = Object.entries(values).some(([field, value]) => transaction[field as keyof CrmTransaction] !== value);
-		if (!changed) return { body: transaction };
+		if (!changed) return;
 		const previousStatus = transaction.status;
 		Object.assign(transaction, values, { updated_at: iso(this.now()) });
 		this.emit('transaction.updated', { ...transaction });
 		if (transaction.status !== previousStatus && ['approved', 'completed', 'rejected'].includes(transaction.status)) {
 			this.emit(`transaction.${transaction.status}`, { ...transaction });
 		}
-		return { body: transaction };
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -1000,6 +1105,8 @@ export class CrmSimulator extends Simulator {
 			psp_transaction_id: 'praxis-8800',
 			destination: null,
 			reason: null,
+			reference: null,
+			occurred_at: at,
 			created_at: at,
 			updated_at: at,
 		};

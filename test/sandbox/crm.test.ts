@@ -233,6 +233,100 @@ describe('CRM Idempotency-Key', () => {
 	});
 });
 
+describe('CRM transaction references', () => {
+	const deposit = { client_id: 1001, login: '500001', type: 'deposit', amount: '247.00', currency: 'USD', status: 'completed', psp: 'praxis', psp_transaction_id: '8823' };
+
+	it('PUT by reference creates the transaction once, and a replay answers the same record', async () => {
+		const first = await call('PUT', '/api/transactions/by-reference/praxis:8823', deposit);
+		expect(first.status).toBe(201);
+		expect(first.json).toMatchObject({ id: 5002, reference: 'praxis:8823', amount: '247.00', status: 'completed' });
+		const replay = await call('PUT', '/api/transactions/by-reference/praxis:8823', deposit);
+		expect(replay.status).toBe(200);
+		expect(replay.json).toEqual(first.json);
+		expect((await call('GET', '/api/transactions?reference=praxis:8823')).json.data).toEqual([first.json]);
+		expect(crm.state().transactions).toHaveLength(2);
+		expect(crm.emittedEvents.filter((e) => e.type === 'transaction.created')).toHaveLength(1);
+	});
+
+	it('PUT on an existing reference changes only the status, and not from a final one', async () => {
+		await call('PUT', '/api/transactions/by-reference/coinspaid:77', { ...deposit, status: 'pending', psp: 'coinspaid' });
+		const approved = await call('PUT', '/api/transactions/by-reference/coinspaid:77', { ...deposit, amount: '999.00', status: 'completed' });
+		expect(approved.status).toBe(200);
+		expect(approved.json).toMatchObject({ status: 'completed', amount: '247.00', psp: 'coinspaid' });
+		const late = await call('PUT', '/api/transactions/by-reference/coinspaid:77', { status: 'pending' });
+		expect(late.status).toBe(200);
+		expect(late.json.status).toBe('completed');
+		expect(crm.emittedEvents.map((e) => e.type)).toEqual(['transaction.created', 'transaction.updated', 'transaction.completed']);
+	});
+
+	it('keeps the UTC time the money moved, and defaults it to the creation time', async () => {
+		const dealt = await call('PUT', '/api/transactions/by-reference/mt5:500001:90001', { ...deposit, occurred_at: '2026-11-25T07:03:00Z' });
+		expect(dealt.json.occurred_at).toBe('2026-11-25T07:03:00.000Z');
+		const posted = await call('POST', '/api/transactions', { ...deposit, reference: 'praxis:1' });
+		expect(posted.json.occurred_at).toBe(posted.json.created_at);
+		const local = await call('PUT', '/api/transactions/by-reference/mt5:500001:90002', { ...deposit, occurred_at: '2026-11-25T09:03:00+02:00' });
+		expect(local.status).toBe(422);
+		expect(local.json.errors.occurred_at[0]).toMatch(/UTC ending in Z/);
+	});
+
+	it('POST with a reference already used answers 409 with the existing transaction', async () => {
+		const first = await call('POST', '/api/transactions', { ...deposit, reference: 'praxis:8823' });
+		const again = await call('POST', '/api/transactions', { ...deposit, reference: 'praxis:8823' });
+		expect(again.status).toBe(409);
+		expect(again.json).toMatchObject({ error: 'duplicate_reference', transaction: { id: first.json.id } });
+		expect(again.json.message).toMatch(/praxis:8823/);
+		expect(crm.state().transactions).toHaveLength(2);
+	});
+
+	it('refuses a reference longer than 64 characters, or one in the body that differs from the path', async () => {
+		const long = await call('POST', '/api/transactions', { ...deposit, reference: 'x'.repeat(65) });
+		expect(long.json.errors.reference).toEqual(['must be at most 64 characters']);
+		const other = await call('PUT', '/api/transactions/by-reference/praxis:1', { ...deposit, reference: 'praxis:2' });
+		expect(other.status).toBe(422);
+		expect(other.json.errors.reference[0]).toMatch(/must be the reference in the path/);
+	});
+
+	it('PUT for a new reference validates the body as POST does', async () => {
+		const bad = await call('PUT', '/api/transactions/by-reference/mt5:500001:1', { ...deposit, client_id: 1002 });
+		expect(bad.status).toBe(422);
+		expect(bad.json.errors.login).toEqual(['is not a trading account of client 1002']);
+		expect((await call('GET', '/api/transactions?reference=mt5:500001:1')).json.data).toEqual([]);
+	});
+
+	it('PATCH cannot change a reference', async () => {
+		const created = await call('POST', '/api/transactions', { ...deposit, reference: 'praxis:5' });
+		const patched = await call('PATCH', `/api/transactions/${created.json.id}`, { reference: 'praxis:6' });
+		expect(patched.json.errors.reference).toEqual(['cannot be changed once set (it is "praxis:5")']);
+		const same = await call('PATCH', `/api/transactions/${created.json.id}`, { reference: 'praxis:5', status: 'completed' });
+		expect(same.json).toMatchObject({ reference: 'praxis:5', status: 'completed' });
+	});
+
+	it('PATCH sets a reference once on a transaction that has none, if no other transaction uses it', async () => {
+		const taken = await call('POST', '/api/transactions', { ...deposit, reference: 'coinspaid:withdrawal:1' });
+		const portal = await call('POST', '/api/transactions', { client_id: 1001, type: 'withdrawal', amount: '50.00', currency: 'USD', psp: 'coinspaid', destination: 'TQn9Y2khEsLJW1ChVWFMSMeRDow5KcbLSE' });
+		const clash = await call('PATCH', `/api/transactions/${portal.json.id}`, { reference: 'coinspaid:withdrawal:1' });
+		expect(clash.json.errors.reference).toEqual([`"coinspaid:withdrawal:1" is already used by transaction ${taken.json.id}`]);
+		const set = await call('PATCH', `/api/transactions/${portal.json.id}`, { reference: `coinspaid:withdrawal:${portal.json.id}`, status: 'approved' });
+		expect(set.json).toMatchObject({ reference: `coinspaid:withdrawal:${portal.json.id}`, status: 'approved' });
+		expect((await call('GET', `/api/transactions?reference=coinspaid:withdrawal:${portal.json.id}`)).json.data).toHaveLength(1);
+	});
+});
+
+describe('CRM trading account lookup by login', () => {
+	it('finds the client and currency a platform login is linked to', async () => {
+		const found = await call('GET', '/api/trading-accounts/mt5/500002');
+		expect(found.status).toBe(200);
+		expect(found.json).toMatchObject({ client_id: 1002, platform: 'mt5', login: '500002', currency: 'USD' });
+	});
+
+	it('answers 404 for a login no client has', async () => {
+		const missing = await call('GET', '/api/trading-accounts/mt5/777777');
+		expect(missing.status).toBe(404);
+		expect(missing.json.message).toBe('trading account mt5 777777 not found');
+		expect((await call('GET', '/api/trading-accounts/ctrader/500002')).status).toBe(404);
+	});
+});
+
 describe('CRM webhooks', () => {
 	it('generates a secret when none is given and signs each event Stripe-style over the raw body', async () => {
 		const { secret } = await subscribe(['client.created']);
