@@ -2,14 +2,19 @@
  * Outgoing webhooks from a simulator (the CRM's signed events, PSP notifications...), with the
  * delivery faults real senders show: the same event delivered twice, events delivered out of
  * order, and a bad signature. Every delivery is recorded with the receiver's answer so tests can
- * assert that a forged call got 401.
+ * assert that a forged call got 401. Duplicates go one after another unless asked to go at once:
+ * real senders retry in parallel from several workers, which a receiver's in-process dedupe must
+ * survive too.
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 export type DeliveryFault =
-	/** Deliver the next event `copies` times in total (at-least-once delivery). */
-	| { kind: 'duplicate'; copies: number }
+	/**
+	 * Deliver the next event `copies` times in total (at-least-once delivery): one after another, or
+	 * with `concurrent: true` all at once (every copy is sent before any answer is awaited).
+	 */
+	| { kind: 'duplicate'; copies: number; concurrent?: boolean }
 	/** Hold the next `count` events and deliver them in reverse order. */
 	| { kind: 'outOfOrder'; count: number }
 	/** Sign the next event with a wrong secret. */
@@ -90,6 +95,9 @@ export class WebhookSender {
 		const forge = fault?.kind === 'badSignature';
 		const timestamp = this.nowSeconds() - (fault?.kind === 'staleTimestamp' ? fault.ageSeconds : 0);
 		const copies = fault?.kind === 'duplicate' ? fault.copies : 1;
+		if (fault?.kind === 'duplicate' && fault.concurrent === true) {
+			return await Promise.all(Array.from({ length: copies }, async (_, i) => await this.post(url, event, i + 1, forge, timestamp)));
+		}
 		const results: Delivery[] = [];
 		for (let attempt = 1; attempt <= copies; attempt++) {
 			results.push(await this.post(url, event, attempt, forge, timestamp));

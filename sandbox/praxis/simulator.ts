@@ -142,7 +142,11 @@ export interface PraxisNotification {
 
 export interface CompleteDepositOptions {
 	status: DepositStatus;
-	/** Integer minor units of `processedCurrency`; computed from the rate when omitted. */
+	/**
+	 * Integer minor units of `processedCurrency`; computed from the rate when omitted. Give it to
+	 * settle another amount than the session asked for ("transaction and session amounts may change
+	 * during processing"): the session keeps its `amount`, the notification carries this one.
+	 */
 	processedAmount?: number;
 	processedCurrency?: string;
 	/** Integer minor units. */

@@ -1,18 +1,23 @@
 /**
  * The "Deposit: credit the trading account exactly once" template in real n8n: an approved Praxis
- * deposit is credited (net of the PSP fee) to the client's MT5 account once, however often the
- * notification arrives, and recorded in the CRM; a deposit that cannot be credited lands in the
- * review queue with an alert.
+ * deposit or a confirmed CoinsPaid deposit is credited (net of the PSP fee) to the client's MT5
+ * account once, however often and however concurrently the notification arrives, and recorded in
+ * the CRM; a deposit that cannot be credited lands in the review queue with an alert.
  */
+import { computeHmac } from '../../lib/signatures';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { openPraxisDeposit } from '../../sandbox/praxis';
-import { nodeOutput, startN8n, type N8nInstance } from './n8n';
+import { nodeOutput, startN8n, type ExecutionSummary, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
+
+/** Long enough for a run started by a late duplicate to show up in n8n's execution list. */
+const SETTLE_MS = 2_000;
 
 describe('Deposit template in real n8n', () => {
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
 	let workflowId = '';
+	let coinspaidPath = '';
 
 	/** Opens a Praxis deposit session for a CRM client, as the cashier page would. */
 	const openDeposit = async (cid: string, orderId: string, amountMinor: number) => {
@@ -23,13 +28,48 @@ describe('Deposit template in real n8n', () => {
 		);
 	};
 	const depositDeals = (login: number, key: string) => sandbox.mt5.simulator.dealsOf(login).filter((d) => d.Comment === key);
+	const crmTransactionsFor = (pspTransactionId: string | number) =>
+		sandbox.crm.simulator.state().transactions.filter((t) => t.psp_transaction_id === String(pspTransactionId));
+
+	/** The client's static CoinsPaid address, as the cashier page asks for it: foreign_id = CRM client id. */
+	const takeCoinspaidAddress = async (clientId: string, currency: string, convertTo: string): Promise<string> => {
+		const { publicKey, secret } = sandbox.coinspaid.simulator.credentials();
+		const body = JSON.stringify({ foreign_id: clientId, currency, convert_to: convertTo });
+		const response = await fetch(`${sandbox.coinspaid.url}/api/v2/addresses/take`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json', 'x-processing-key': publicKey, 'x-processing-signature': computeHmac('sha512', secret, body, 'hex') },
+			body,
+		});
+		expect(response.status).toBe(201);
+		return ((await response.json()) as { data: { address: string } }).data.address;
+	};
+
+	const finishedRuns = async () =>
+		(await n8n.api.listExecutions({ workflowId })).filter((e) => !['new', 'running', 'waiting'].includes(e.status));
+
+	/**
+	 * Waits for exactly `added` more finished runs than `before`, then a little longer to be sure no
+	 * further run starts; returns the new runs, oldest first. Relative, so tests do not depend on
+	 * how many runs the tests before them caused.
+	 */
+	const newRuns = async (before: ExecutionSummary[], added: number): Promise<ExecutionSummary[]> => {
+		await n8n.api.waitForExecutions(workflowId, { count: before.length + added });
+		await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+		const seen = new Set(before.map((e) => e.id));
+		const fresh = (await finishedRuns()).filter((e) => !seen.has(e.id)).reverse();
+		expect(fresh.map((e) => e.status)).toEqual(Array<string>(added).fill('success'));
+		return fresh;
+	};
 
 	beforeAll(async () => {
 		sandbox = await startSandbox();
 		const wiring = sandboxWiring(sandbox, 'unused-secret-0123456789abcdef');
 		const template = loadTemplate('deposit-credit-once', wiring);
 		workflowId = template.id as string;
-		n8n = await startN8n({ workflows: [template], credentials: sandboxCredentials(wiring), waitForWebhooks: ['praxis'] });
+		// The CoinsPaid Trigger's webhook path is fixed ("coinspaid") under its webhook id.
+		coinspaidPath = `${template.nodes.find((node) => node.name === 'CoinsPaid Callback')?.webhookId ?? ''}/coinspaid`;
+		n8n = await startN8n({ workflows: [template], credentials: sandboxCredentials(wiring), waitForWebhooks: ['praxis', coinspaidPath] });
+		sandbox.coinspaid.simulator.setCallbackUrl(n8n.webhookUrl(coinspaidPath));
 	});
 
 	afterAll(async () => {
@@ -85,5 +125,118 @@ describe('Deposit template in real n8n', () => {
 		expect(queued).toEqual([expect.objectContaining({ idempotency_key: `praxis:${transaction.tid}`, client_id: '9999', amount: '50.00', status: 'open' })]);
 		const alerts = sandbox.alerts.simulator.received().slice(before).map((a) => a.text);
 		expect(alerts).toEqual([expect.stringContaining(`Payment event praxis:${transaction.tid} for client 9999 (50.00 USD) is in the review queue`)]);
+	});
+
+	it('credits the processed amount when it differs from the amount the session was opened for', async () => {
+		await openDeposit('1001', 'dep-template-processed', 10_000);
+		const before = await finishedRuns();
+		const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-template-processed', { status: 'approved', processedAmount: 9_500, fee: 150 });
+		await newRuns(before, 1);
+
+		expect(transaction).toMatchObject({ amount: 10_000, processed_amount: 9_500, fee: 150 });
+		expect(depositDeals(500001, `praxis:${transaction.tid}`).map((d) => d.Profit)).toEqual(['93.50']);
+		expect(crmTransactionsFor(transaction.tid)).toEqual([
+			expect.objectContaining({ client_id: 1001, login: '500001', amount: '93.50', currency: 'USD', status: 'completed', psp: 'praxis' }),
+		]);
+	});
+
+	it('credits once when ten copies of one signed Praxis notification arrive at the same time', async () => {
+		await openDeposit('1001', 'dep-template-burst', 12_000);
+		const before = await finishedRuns();
+		sandbox.praxis.simulator.webhookSenders.praxis.addFault({ kind: 'duplicate', copies: 10, concurrent: true });
+		const { transaction, deliveries, notification } = await sandbox.praxis.simulator.completeDeposit('dep-template-burst', { status: 'approved', fee: 200 });
+		const runs = await newRuns(before, 1);
+
+		// The first copy runs the workflow; the nine others are recognised as replays of an accepted
+		// signature: Praxis still gets its signed acknowledgement (so it stops resending), nothing runs.
+		expect(deliveries.map((d) => d.status)).toEqual(Array<number>(10).fill(200));
+		expect(notification.attempts).toHaveLength(10);
+		expect(notification.attempts.filter((a) => a.accepted)).toHaveLength(10);
+		expect(notification.acknowledged).toBe(true);
+		expect(nodeOutput(await n8n.api.getExecution(runs[0].id), 'Praxis Notification')).toEqual([
+			expect.objectContaining({ idempotencyKey: `praxis:${transaction.tid}`, status: 'succeeded' }),
+		]);
+		expect(depositDeals(500001, `praxis:${transaction.tid}`).map((d) => d.Profit)).toEqual(['118.00']);
+		expect(crmTransactionsFor(transaction.tid)).toEqual([
+			expect.objectContaining({ client_id: 1001, login: '500001', amount: '118.00', currency: 'USD', status: 'completed', psp: 'praxis' }),
+		]);
+	});
+
+	it('credits a CoinsPaid deposit exchanged to USD once it is confirmed, and nothing while it is not', async () => {
+		const coinspaid = sandbox.coinspaid.simulator;
+		const address = await takeCoinspaidAddress('1001', 'BTC', 'USD');
+		const before = await finishedRuns();
+		// 0.02 BTC at the sandbox's 65 000 USD = 1300.00 USD, less the default 0.99 % = 12.87 USD.
+		const deposit = await coinspaid.depositToAddress(address, { amount: '0.02000000', confirmations: 0 });
+		await coinspaid.idle();
+		const key = `coinspaid:${deposit.id}`;
+
+		const [pendingRun] = await newRuns(before, 1);
+		const pending = await n8n.api.getExecution(pendingRun.id);
+		expect(nodeOutput(pending, 'CoinsPaid Callback')).toEqual([
+			expect.objectContaining({ idempotencyKey: key, clientId: '1001', status: 'pending', vendorStatus: 'not_confirmed' }),
+		]);
+		const ranWhilePending = Object.keys(pending.data?.resultData.runData ?? {});
+		for (const step of ["Client's MT5 Account", 'Credit MT5 Account', 'Record in CRM', 'Add to Review Queue']) expect(ranWhilePending).not.toContain(step);
+		expect(depositDeals(500001, key)).toEqual([]);
+		expect(crmTransactionsFor(deposit.id)).toEqual([]);
+
+		await coinspaid.confirm(deposit.id);
+		await coinspaid.idle();
+		const [confirmedRun] = await newRuns([...before, pendingRun], 1);
+
+		expect(deposit.currency_received).toEqual({ currency: 'USD', amount: '1300.00000000', amount_minus_fee: '1287.13000000' });
+		expect(nodeOutput(await n8n.api.getExecution(confirmedRun.id), 'CoinsPaid Callback')).toEqual([
+			expect.objectContaining({ idempotencyKey: key, status: 'succeeded', net: { amount: '1287.13000000', currency: 'USD' } }),
+		]);
+		expect(coinspaid.callbackLog.filter((c) => c.transactionId === deposit.id).map((c) => [c.status, c.lastStatus])).toEqual([
+			['not_confirmed', 200],
+			['confirmed', 200],
+		]);
+		expect(depositDeals(500001, key).map((d) => d.Profit)).toEqual(['1287.13']);
+	});
+
+	it('credits once when ten copies of one confirmed CoinsPaid callback arrive at the same time', async () => {
+		const coinspaid = sandbox.coinspaid.simulator;
+		const address = await takeCoinspaidAddress('1001', 'BTC', 'USD');
+		const before = await finishedRuns();
+		coinspaid.webhookSenders.coinspaid.addFault({ kind: 'duplicate', copies: 10, concurrent: true });
+		// Enough confirmations at once: a single `confirmed` callback, 650.00 USD less a 6.50 USD fee.
+		const deposit = await coinspaid.depositToAddress(address, { amount: '0.01000000', fee: '6.50000000' });
+		await coinspaid.idle();
+		await newRuns(before, 1);
+
+		// One copy runs the workflow; the nine identical re-deliveries are acknowledged 200 (anything
+		// else makes CoinsPaid retry for hours) and run nothing.
+		const deliveries = coinspaid.deliveries.filter((d) => d.eventId === `${deposit.id}:confirmed`);
+		expect(deliveries.map((d) => d.status)).toEqual(Array<number>(10).fill(200));
+		expect(deliveries.filter((d) => d.responseBody.includes('"ignored":"duplicate"'))).toHaveLength(9);
+		expect(coinspaid.callbackLog.filter((c) => c.transactionId === deposit.id)).toEqual([
+			expect.objectContaining({ status: 'confirmed', attempts: 10, delivered: true }),
+		]);
+		expect(depositDeals(500001, `coinspaid:${deposit.id}`).map((d) => d.Profit)).toEqual(['643.50']);
+	});
+
+	// CoinsPaid writes 8 decimals for USD too; the Fee node's net fits the currency (rounded down).
+	it('records a confirmed CoinsPaid deposit in the CRM at its USD amount, a sub-cent net rounded down', async () => {
+		const coinspaid = sandbox.coinspaid.simulator;
+		const address = await takeCoinspaidAddress('1001', 'BTC', 'USD');
+		const before = await finishedRuns();
+		// 0.03 BTC = 1950.00 USD, less a 19.50 USD fee: CoinsPaid writes 1930.50000000.
+		const deposit = await coinspaid.depositToAddress(address, { amount: '0.03000000', fee: '19.50000000' });
+		await coinspaid.idle();
+		await newRuns(before, 1);
+
+		expect(depositDeals(500001, `coinspaid:${deposit.id}`).map((d) => d.Profit)).toEqual(['1930.50']);
+		expect(crmTransactionsFor(deposit.id)).toEqual([
+			expect.objectContaining({ client_id: 1001, login: '500001', amount: '1930.50', currency: 'USD', status: 'completed', psp: 'coinspaid' }),
+		]);
+
+		// 0.01 BTC = 650.00 USD less a 6.435 USD fee is 643.565: the account is credited 643.56, never 643.57.
+		const subCent = await coinspaid.depositToAddress(address, { amount: '0.01000000', fee: '6.43500000' });
+		await coinspaid.idle();
+		await newRuns(before, 2);
+		expect(depositDeals(500001, `coinspaid:${subCent.id}`).map((d) => d.Profit)).toEqual(['643.56']);
+		expect(crmTransactionsFor(subCent.id)).toEqual([expect.objectContaining({ amount: '643.56', currency: 'USD', status: 'completed' })]);
 	});
 });

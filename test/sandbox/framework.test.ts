@@ -131,7 +131,22 @@ describe('webhook delivery faults', () => {
 		readonly name = 'receiver';
 		readonly title = 'records webhooks';
 		received: Array<{ id: string; signature: string; timestamp: string }> = [];
+		/** The most requests to /gate open at the same time. */
+		maxOpenAtGate = 0;
+		private openAtGate = 0;
 		routes(router: Router) {
+			// Holds each request until `size` have been open at once (or `ms` passed), so copies sent
+			// one after another never overlap and copies sent at once all do.
+			router.add('POST', '/gate/:size/:ms', async (req) => {
+				this.openAtGate++;
+				this.maxOpenAtGate = Math.max(this.maxOpenAtGate, this.openAtGate);
+				const until = Date.now() + Number(req.params.ms);
+				while (this.openAtGate < Number(req.params.size) && this.maxOpenAtGate < Number(req.params.size) && Date.now() < until) {
+					await new Promise((resolve) => setTimeout(resolve, 5));
+				}
+				this.openAtGate--;
+				return { body: { ok: true } };
+			});
 			router.add('POST', '/hook', (req) => {
 				const signature = String(req.headers['x-signature']);
 				this.received.push({ id: req.json<{ id: string }>().id, signature, timestamp: String(req.headers['x-timestamp']) });
@@ -140,6 +155,8 @@ describe('webhook delivery faults', () => {
 		}
 		reset() {
 			this.received = [];
+			this.maxOpenAtGate = 0;
+			this.openAtGate = 0;
 		}
 		state() {
 			return this.received;
@@ -170,6 +187,26 @@ describe('webhook delivery faults', () => {
 		sender.addFault({ kind: 'duplicate', copies: 3 });
 		await sender.send(`${receiver.url}/hook`, event('e1'));
 		expect(receiver.simulator.received.map((r) => r.id)).toEqual(['e1', 'e1', 'e1']);
+	});
+
+	it('delivers duplicate copies one after another by default', async () => {
+		sender.addFault({ kind: 'duplicate', copies: 3 });
+		const deliveries = await sender.send(`${receiver.url}/gate/3/100`, event('seq'));
+		expect(deliveries.map((d) => [d.attempt, d.status])).toEqual([
+			[1, 200],
+			[2, 200],
+			[3, 200],
+		]);
+		expect(receiver.simulator.maxOpenAtGate).toBe(1);
+	});
+
+	it('delivers duplicate copies all at once with concurrent: true, each answered', async () => {
+		sender.addFault({ kind: 'duplicate', copies: 10, concurrent: true });
+		const deliveries = await sender.send(`${receiver.url}/gate/10/5000`, event('burst'));
+		expect(receiver.simulator.maxOpenAtGate).toBe(10);
+		expect(deliveries.map((d) => d.attempt).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+		expect(deliveries.every((d) => d.status === 200 && d.eventId === 'burst' && !d.forged)).toBe(true);
+		expect(sender.deliveries).toHaveLength(10);
 	});
 
 	it('delivers held events out of order', async () => {

@@ -230,6 +230,15 @@ describe('Praxis notifications', () => {
 		expect(result.notification).toMatchObject({ acknowledged: true, nextAttemptAt: null });
 	});
 
+	it('notifies a processed amount that differs from the session amount (processedAmount)', async () => {
+		await post('/cashier/cashier', cashierBody(), CASHIER_FIELDS);
+		const result = await praxis.completeDeposit('dep-0001', { status: 'approved', processedAmount: 9500 });
+		expect(result.transaction).toMatchObject({ amount: 10000, currency: 'EUR', processed_amount: 9500, processed_currency: 'EUR' });
+		const body = JSON.parse(endpoint.received[0].rawBody);
+		expect(body.session).toMatchObject({ amount: 10000, processed_amount: 9500 });
+		expect(body.transaction).toMatchObject({ amount: 10000, processed_amount: 9500 });
+	});
+
 	it('keeps a notification pending when the reply is unsigned, and resendPending delivers it again', async () => {
 		await post('/cashier/cashier', cashierBody(), CASHIER_FIELDS);
 		endpoint.mode = 'unsigned';
