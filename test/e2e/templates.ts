@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../../sandbox';
+import { APPROVER_JWT_SECRET } from './approvals';
 import type { E2eCredential, E2eWorkflow } from './n8n';
 
 export const WORKFLOWS_DIR = join(__dirname, '../../workflows');
@@ -75,6 +76,13 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			name: 'CoinsPaid',
 			type: 'coinsPaidApi',
 			data: { ...wiring.coinspaid, previousSecret: '', environment: 'custom' },
+		},
+		// n8n's own JWT credential: the Wait nodes of the withdrawal template verify approvers' tokens.
+		{
+			id: 'withdrawal-approvers',
+			name: 'Withdrawal approvers',
+			type: 'jwtAuth',
+			data: { keyType: 'passphrase', secret: APPROVER_JWT_SECRET, algorithm: 'HS256' },
 		},
 	];
 }

@@ -105,7 +105,8 @@ describe('Withdrawal template in real n8n', () => {
 
 		expect(dealsWith(500001, `praxis:withdrawal:${wrid}`).map((d) => d.Profit)).toEqual(['-500.00']);
 		expect(praxisStatus(wrid)).toBe('approved');
-		expect(crmWithdrawal(String(wrid))).toEqual([expect.objectContaining({ status: 'completed' })]);
+		// The CRM record carries the MT5 deal's comment as its reference: the history sync will not copy it.
+		expect(crmWithdrawal(String(wrid))).toEqual([expect.objectContaining({ status: 'completed', reference: `praxis:withdrawal:${wrid}` })]);
 		expect(sandbox.crm.simulator.state().notes.map((n) => n.body)).toContainEqual(
 			`Withdrawal 500.00 USD (praxis request ${wrid}) released: MT5 500001 debited, approved by ${ANNA}.`,
 		);
@@ -230,7 +231,7 @@ describe('Withdrawal template in real n8n', () => {
 		expect(paid).toEqual([
 			expect.objectContaining({ type: 'withdrawal_exchange', currency_sent: { currency: 'USD', amount: '300.00000000' }, currency_received: expect.objectContaining({ currency: 'USDT' }) }),
 		]);
-		expect(sandbox.crm.simulator.transaction(request.id as number)).toMatchObject({ status: 'approved' });
+		expect(sandbox.crm.simulator.transaction(request.id as number)).toMatchObject({ status: 'approved', reference: key });
 	});
 
 	it('puts a withdrawal the PSP refuses after the MT5 debit in the review queue and alerts ops', async () => {
@@ -252,6 +253,7 @@ describe('Withdrawal template in real n8n', () => {
 		expect(queued).toEqual([expect.objectContaining({ idempotency_key: key, client_id: '1001', amount: '250.00', currency: 'USD', status: 'open' })]);
 		expect(queued[0].reason).toMatch(/^MT5 was debited; .*Insufficient funds/);
 		expect(alert).toContain(`Withdrawal ${key} for client 1001 (250.00 USD) is in the review queue: MT5 was debited;`);
-		expect(sandbox.crm.simulator.transaction(request.id as number)).toMatchObject({ status: 'pending' });
+		// Still pending, but already carrying the key MT5 was debited with: nothing will record it twice.
+		expect(sandbox.crm.simulator.transaction(request.id as number)).toMatchObject({ status: 'pending', reference: key });
 	});
 });
