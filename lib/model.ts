@@ -141,6 +141,15 @@ export interface KycCase {
 	/** RETRY (the client may resubmit) or FINAL. */
 	rejectType?: 'RETRY' | 'FINAL';
 	rejectLabels?: string[];
+	/** What to tell the client (Sumsub moderationComment); safe to show. */
+	clientMessage?: string;
+	/** Internal note for compliance (Sumsub clientComment); never shown to the client. */
+	internalNote?: string;
+	/** Screening outcomes the risk score uses: politically exposed, sanctioned, adverse media. */
+	amlFlags?: { pep?: boolean; sanctions?: boolean; adverseMedia?: boolean };
+	/** The vendor's verification level or workflow, e.g. Sumsub levelName. */
+	level?: string;
+	/** ISO 3166-1 alpha-2 issuing countries; expiresOn is a date (YYYY-MM-DD), no time zone. */
 	documents?: Array<{ type: string; country?: string; expiresOn?: string }>;
 	/** The vendor's event time, used so an older event never overrides a newer status. */
 	eventTimeUtc?: UtcTimestamp;
