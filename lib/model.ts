@@ -76,6 +76,8 @@ export interface TradingAccount {
 	marginLevelPercent?: DecimalString;
 	name?: string;
 	email?: string;
+	/** False when the platform has trading disabled for the account (restricted), e.g. during a compliance review. */
+	tradingEnabled?: boolean;
 	createdAtUtc?: UtcTimestamp;
 	raw?: unknown;
 }

@@ -214,6 +214,7 @@ describe('MetaTrader 5 accounts', () => {
 				marginLevelPercent: '458.98',
 				name: 'Maria Papadopoulou',
 				email: 'maria@example.com',
+				tradingEnabled: true,
 				createdAtUtc: '2025-01-15T08:00:00.000Z',
 			});
 		});
@@ -348,6 +349,19 @@ describe('MetaTrader 5 accounts', () => {
 				updatedFields: ['group', 'leverage'],
 			});
 			expect(accounts()[0]).toMatchObject({ group: 'real\\vip', leverage: 200 });
+		});
+
+		it('restricts trading and lifts the restriction again, keeping the account\'s other rights', async () => {
+			const before = mt5.simulator.store.user(login).rights;
+			const restricted = await update({ trading: 'disabled' });
+
+			expect(restricted.errors).toHaveLength(0);
+			expect(restricted.main[0].json).toMatchObject({ login: String(login), tradingEnabled: false, updatedFields: ['trading'] });
+			expect(mt5.simulator.store.user(login).rights).toBe(before | 0x4);
+
+			const lifted = await update({ trading: 'enabled' });
+			expect(lifted.main[0].json).toMatchObject({ tradingEnabled: true });
+			expect(mt5.simulator.store.user(login).rights).toBe(before & ~0x4);
 		});
 
 		it('keeps the display name in step when only the last name changes', async () => {

@@ -153,6 +153,8 @@ export function toTradingAccount(
 		marginLevelPercent: figures?.marginLevelPercent,
 		name: text(user, 'Name') ?? (fullName || undefined),
 		email: text(user, 'Email'),
+		// USER_RIGHT_TRADE_DISABLED = 0x4 (MQ docs `imtuser_enum`).
+		tradingEnabled: wholeNumber(user, 'Rights') === undefined ? undefined : (Number(wholeNumber(user, 'Rights')) & 0x4) === 0,
 		createdAtUtc: utcOf(user, 'Registration', undefined, zone),
 		raw: options.includeRaw ? compact({ user, account }) : undefined,
 	});

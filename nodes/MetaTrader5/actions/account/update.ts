@@ -40,8 +40,23 @@ const leverageField: INodeProperties = {
 	description: 'The N in 1:N. MT5 accepts 1 to 500 and silently keeps the old leverage otherwise; the node reports that as an error.',
 };
 
+/** USER_RIGHT_TRADE_DISABLED (MQ docs `imtuser_enum`, reference/trading.md §5.1). */
+const RIGHT_TRADE_DISABLED = 0x4;
+
+const tradingField: INodeProperties = {
+	displayName: 'Trading',
+	name: 'trading',
+	type: 'options',
+	options: [
+		{ name: 'Enabled', value: 'enabled', description: 'The client may trade again' },
+		{ name: 'Disabled', value: 'disabled', description: 'Restrict the account: the client can log in but not trade (e.g. while compliance reviews it)' },
+	],
+	default: 'disabled',
+	description: "Sets or clears MT5's trade-disabled right; the account's other rights stay as they are",
+};
+
 /** Sorted by display name, as n8n lists a collection's fields. */
-const updateFields: INodeProperties[] = [...TEXT_FIELDS.map((field) => field.property), groupField, leverageField].sort(byDisplayName);
+const updateFields: INodeProperties[] = [...TEXT_FIELDS.map((field) => field.property), groupField, leverageField, tradingField].sort(byDisplayName);
 
 const properties: INodeProperties[] = [
 	{
@@ -140,10 +155,26 @@ function readChanges(ctx: IExecuteFunctions, itemIndex: number): Change[] {
 			hint: 'check its length and characters',
 		});
 	}
-	if (changes.length === 0) {
+	if (changes.length === 0 && fields.trading === undefined) {
 		throw fieldError(ctx, itemIndex, 'Update Fields', 'add at least one field to change');
 	}
 	return changes;
+}
+
+/** The Trading field as a change of the Rights bit mask, from the account's current rights. */
+function tradingChange(fields: IDataObject, currentRights: number): Change | undefined {
+	if (fields.trading !== 'enabled' && fields.trading !== 'disabled') return undefined;
+	const disable = fields.trading === 'disabled';
+	const rights = disable ? currentRights | RIGHT_TRADE_DISABLED : currentRights & ~RIGHT_TRADE_DISABLED;
+	return {
+		label: 'Trading',
+		name: tradingField.name,
+		mt5: 'Rights',
+		value: String(rights),
+		showValue: true,
+		matches: (stored) => ((Number(stored) & RIGHT_TRADE_DISABLED) !== 0) === disable,
+		hint: 'the manager may lack the right to change user rights',
+	};
 }
 
 async function readUser(ctx: IExecuteFunctions, login: string, policy: RetryPolicy): Promise<Mt5Record> {
@@ -192,11 +223,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const policy = readRetryPolicy(this, itemIndex);
 	const login = readLogin(this, itemIndex);
 	const changes = readChanges(this, itemIndex);
+	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+	// Rights is a bit mask: only the trade-disabled bit changes, so the others are read first.
+	const names = changes.filter((change) => change.mt5 === 'FirstName' || change.mt5 === 'LastName').length;
+	const needsUser = fields.trading !== undefined || names === 1;
+	const currentUser = needsUser ? await readUser(this, login, policy) : {};
+	const trading = tradingChange(fields, Number(currentUser.Rights ?? 0));
+	if (trading) changes.push(trading);
 	const body: Record<string, string> = Object.fromEntries(changes.map((change) => [change.mt5, change.value]));
 
 	// MT5's display name is Name; keep it in step with first and last name.
 	if (body.FirstName !== undefined || body.LastName !== undefined) {
-		const current = body.FirstName !== undefined && body.LastName !== undefined ? {} : await readUser(this, login, policy);
+		const current = currentUser;
 		const first = body.FirstName ?? String(current.FirstName ?? '').trim();
 		const last = body.LastName ?? String(current.LastName ?? '').trim();
 		body.Name = [first, last].filter(Boolean).join(' ');
