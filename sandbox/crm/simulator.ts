@@ -72,7 +72,8 @@ export const CRM_EVENT_TYPES = [
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 
 export const CLIENT_STATUSES = ['lead', 'active', 'dormant', 'blocked'] as const;
-export const KYC_STATUSES = ['not_started', 'pending', 'approved', 'rejected'] as const;
+/** `resubmission_requested`: the KYC vendor rejected with RETRY and the client was asked to resubmit. */
+export const KYC_STATUSES = ['not_started', 'pending', 'resubmission_requested', 'approved', 'rejected'] as const;
 export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export const PLATFORMS = ['mt5', 'ctrader', 'mt4'] as const;
 export const TRANSACTION_TYPES = ['deposit', 'withdrawal', 'credit_in', 'credit_out', 'bonus', 'correction'] as const;
@@ -109,6 +110,13 @@ export interface CrmClient {
 	status: (typeof CLIENT_STATUSES)[number];
 	kyc_status: (typeof KYC_STATUSES)[number];
 	risk_level: (typeof RISK_LEVELS)[number] | null;
+	/** The KYC vendor's applicant id and vendor (e.g. sumsub), once an applicant exists. */
+	kyc_applicant_id: string | null;
+	kyc_provider: string | null;
+	/** The earliest expiry of the client's verified documents, YYYY-MM-DD (a date, no time zone). */
+	kyc_document_expires_on: string | null;
+	/** When the client's KYC must be reviewed again (by risk level), YYYY-MM-DD. */
+	kyc_next_review_on: string | null;
 	created_at: string;
 	updated_at: string;
 }
@@ -491,6 +499,10 @@ export class CrmSimulator extends Simulator {
 			status: 'lead',
 			kyc_status: 'not_started',
 			risk_level: null,
+			kyc_applicant_id: null,
+			kyc_provider: null,
+			kyc_document_expires_on: null,
+			kyc_next_review_on: null,
 			...values,
 			created_at: now,
 			updated_at: now,
@@ -517,7 +529,22 @@ export class CrmSimulator extends Simulator {
 	private validateClient(body: Record<string, unknown>, existing: CrmClient | undefined): Partial<CrmClient> {
 		const check = new Validation();
 		const values: Partial<CrmClient> = {};
-		const known = ['first_name', 'last_name', 'email', 'phone', 'country', 'date_of_birth', 'language', 'status', 'kyc_status', 'risk_level'];
+		const known = [
+			'first_name',
+			'last_name',
+			'email',
+			'phone',
+			'country',
+			'date_of_birth',
+			'language',
+			'status',
+			'kyc_status',
+			'risk_level',
+			'kyc_applicant_id',
+			'kyc_provider',
+			'kyc_document_expires_on',
+			'kyc_next_review_on',
+		];
 		for (const field of Object.keys(body)) {
 			if (['id', 'created_at', 'updated_at'].includes(field)) check.add(field, 'is read-only');
 			else if (!known.includes(field)) check.add(field, 'is not a known client field');
@@ -575,6 +602,18 @@ export class CrmSimulator extends Simulator {
 		oneOf('status', CLIENT_STATUSES);
 		oneOf('kyc_status', KYC_STATUSES);
 		oneOf('risk_level', RISK_LEVELS, true);
+		for (const field of ['kyc_applicant_id', 'kyc_provider'] as const) {
+			if (body[field] === undefined) continue;
+			if (body[field] === null) values[field] = null;
+			else if (typeof body[field] !== 'string' || (body[field] as string).trim() === '' || (body[field] as string).length > 100) check.add(field, 'must be a non-empty string of at most 100 characters, or null');
+			else values[field] = (body[field] as string).trim();
+		}
+		for (const field of ['kyc_document_expires_on', 'kyc_next_review_on'] as const) {
+			if (body[field] === undefined) continue;
+			if (body[field] === null) values[field] = null;
+			else if (typeof body[field] !== 'string' || !isValidDate((body[field] as string).trim())) check.add(field, 'must be a date in YYYY-MM-DD format, or null');
+			else values[field] = (body[field] as string).trim();
+		}
 		check.throwIfFailed();
 		return values;
 	}
@@ -1068,6 +1107,10 @@ export class CrmSimulator extends Simulator {
 			status: 'active',
 			kyc_status: 'approved',
 			risk_level: 'low',
+			kyc_applicant_id: null,
+			kyc_provider: null,
+			kyc_document_expires_on: '2031-04-11',
+			kyc_next_review_on: '2029-01-15',
 			created_at: at,
 			updated_at: at,
 		};
@@ -1084,6 +1127,8 @@ export class CrmSimulator extends Simulator {
 			status: 'lead',
 			kyc_status: 'not_started',
 			risk_level: null,
+			kyc_document_expires_on: null,
+			kyc_next_review_on: null,
 		};
 		this.clients.set(maria.id, maria);
 		this.clients.set(jonas.id, jonas);

@@ -155,6 +155,23 @@ describe('CRM REST API', () => {
 		expect(again.json.errors.login).toEqual(['is already linked to client 1002']);
 	});
 
+	it('keeps a client\'s KYC vendor case, document expiry and next review date, and asks for resubmission', async () => {
+		const updated = await call('PATCH', '/api/clients/1002', {
+			kyc_status: 'resubmission_requested',
+			kyc_provider: 'sumsub',
+			kyc_applicant_id: '5cb56e8e0a975a35f333cb83',
+			kyc_document_expires_on: '2030-06-30',
+			kyc_next_review_on: '2028-11-26',
+		});
+		expect(updated.json).toMatchObject({ kyc_status: 'resubmission_requested', kyc_provider: 'sumsub', kyc_document_expires_on: '2030-06-30', kyc_next_review_on: '2028-11-26' });
+		const bad = await call('PATCH', '/api/clients/1002', { kyc_document_expires_on: '30/06/2030', kyc_applicant_id: '' });
+		expect(bad.status).toBe(422);
+		expect(bad.json.errors).toEqual({
+			kyc_applicant_id: ['must be a non-empty string of at most 100 characters, or null'],
+			kyc_document_expires_on: ['must be a date in YYYY-MM-DD format, or null'],
+		});
+	});
+
 	it('adds a note to a client', async () => {
 		const note = await call('POST', '/api/clients/1001/notes', { body: 'Called about the deposit', author: 'ops' });
 		expect(note.status).toBe(201);
