@@ -2,11 +2,12 @@
  * The "Deposit: credit the trading account exactly once" template in real n8n: an approved Praxis
  * deposit or a confirmed CoinsPaid deposit is credited (net of the PSP fee) to the client's MT5
  * account once, however often and however concurrently the notification arrives, and recorded in
- * the CRM; a deposit that cannot be credited lands in the review queue with an alert.
+ * the CRM; a deposit that cannot be credited lands in the review queue with an alert. A client with
+ * no MT5 account is credited (and charged back) on its cTrader account instead.
  */
 import { computeHmac } from '../../lib/signatures';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { openPraxisDeposit } from '../../sandbox/praxis';
+import { openPraxisDeposit, signJsonText } from '../../sandbox/praxis';
 import { nodeOutput, startN8n, type ExecutionSummary, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
 
@@ -238,5 +239,133 @@ describe('Deposit template in real n8n', () => {
 		await newRuns(before, 2);
 		expect(depositDeals(500001, `coinspaid:${subCent.id}`).map((d) => d.Profit)).toEqual(['643.56']);
 		expect(crmTransactionsFor(subCent.id)).toEqual([expect.objectContaining({ amount: '643.56', currency: 'USD', status: 'completed' })]);
+	});
+
+	describe('a client whose only trading account is on cTrader', () => {
+		const crmCall = async <T>(method: string, path: string, body: unknown): Promise<T> => {
+			const response = await fetch(`${sandbox.crm.url}${path}`, {
+				method,
+				headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
+				body: JSON.stringify(body),
+			});
+			expect(response.status).toBe(201);
+			return (await response.json()) as T;
+		};
+		/** A new CRM client, with no trading account yet; returns its id as the cashier sends it (cid). */
+		const newClient = async (firstName: string, email: string): Promise<string> =>
+			String((await crmCall<{ id: number }>('POST', '/api/clients', { first_name: firstName, last_name: 'Tester', email })).id);
+		/** A new client linked in the CRM to a new cTrader trader (USD), and nothing else. */
+		const cTraderOnlyClient = async (firstName: string, balance: string) => {
+			const email = `${firstName.toLowerCase()}@example.com`;
+			const login = sandbox.ctrader.simulator.seedTrader({ name: firstName, lastName: 'Tester', email, depositCurrency: 'USD', balance });
+			const clientId = await newClient(firstName, email);
+			await crmCall('POST', `/api/clients/${clientId}/trading-accounts`, { platform: 'ctrader', login: String(login), group: 'Standard', leverage: 100, currency: 'USD' });
+			return { clientId, login };
+		};
+		const cTraderChanges = (login: number) => sandbox.ctrader.simulator.balanceHistory(login);
+		const stepsRun = async (run: ExecutionSummary) => Object.keys((await n8n.api.getExecution(run.id)).data?.resultData.runData ?? {});
+
+		it('credits the deposit net of the fee to the cTrader account once, with the key as externalId, and records it in the CRM', async () => {
+			const { clientId, login } = await cTraderOnlyClient('Chloe', '100.00');
+			await openDeposit(clientId, 'dep-ctrader-1', 20_000);
+			const before = await finishedRuns();
+			const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-ctrader-1', { status: 'approved', fee: 500 });
+			const [run] = await newRuns(before, 1);
+
+			const key = `praxis:${transaction.tid}`;
+			expect(sandbox.ctrader.simulator.balanceOf(login)).toBe('295.00');
+			expect(cTraderChanges(login)).toEqual([expect.objectContaining({ type: 'DEPOSIT', delta: '195.00', externalId: key })]);
+			expect(nodeOutput(await n8n.api.getExecution(run.id), 'Credit cTrader Account')).toEqual([
+				expect.objectContaining({ platform: 'ctrader', login: String(login), idempotencyKey: key, externalId: key, alreadyApplied: false }),
+			]);
+			expect(await stepsRun(run)).not.toContain('Credit MT5 Account');
+			expect(crmTransactionsFor(transaction.tid)).toEqual([
+				expect.objectContaining({
+					client_id: Number(clientId),
+					login: String(login),
+					type: 'deposit',
+					amount: '195.00',
+					currency: 'USD',
+					status: 'completed',
+					psp: 'praxis',
+					reference: key,
+				}),
+			]);
+		});
+
+		it('credits a cTrader deposit once when Praxis delivers it three times and later resends it with a new signature', async () => {
+			const { clientId, login } = await cTraderOnlyClient('Dmitri', '0.00');
+			await openDeposit(clientId, 'dep-ctrader-dup', 15_000);
+			const before = await finishedRuns();
+			sandbox.praxis.simulator.webhookSenders.praxis.addFault({ kind: 'duplicate', copies: 3 });
+			const { transaction, notification } = await sandbox.praxis.simulator.completeDeposit('dep-ctrader-dup', { status: 'approved' });
+			// The three identical copies are one signed request: the trigger runs the workflow once.
+			const [first] = await newRuns(before, 1);
+
+			// A genuine Praxis resend (as after a lost acknowledgement) carries a new timestamp, so a new
+			// signature: it passes the trigger and runs the workflow again; the cTrader step must not
+			// credit a second time.
+			const sent = notification.body ?? '';
+			expect(sent.match(/"timestamp":\d+/g)).toHaveLength(1);
+			const resent = sent.replace(/"timestamp":(\d+)/, (_match, seconds: string) => `"timestamp":${Number(seconds) + 1}`);
+			const response = await fetch(n8n.webhookUrl('praxis'), {
+				method: 'POST',
+				headers: { 'content-type': 'application/json; charset=utf-8', 'gt-authentication': signJsonText(resent, 'notification', sandbox.praxis.simulator.credentials().merchant_secret) },
+				body: resent,
+			});
+			expect(response.status).toBe(200);
+			const [second] = await newRuns([...before, first], 1);
+
+			const key = `praxis:${transaction.tid}`;
+			expect(nodeOutput(await n8n.api.getExecution(second.id), 'Credit cTrader Account')).toEqual([
+				expect.objectContaining({ login: String(login), idempotencyKey: key, alreadyApplied: true }),
+			]);
+			expect(cTraderChanges(login)).toEqual([expect.objectContaining({ type: 'DEPOSIT', delta: '150.00', externalId: key })]);
+			expect(sandbox.ctrader.simulator.balanceOf(login)).toBe('150.00');
+			expect(crmTransactionsFor(transaction.tid)).toEqual([expect.objectContaining({ login: String(login), amount: '150.00', reference: key })]);
+		});
+
+		it('debits a chargeback from the cTrader account, blocks the client and notes why', async () => {
+			const { clientId, login } = await cTraderOnlyClient('Elena', '50.00');
+			await openDeposit(clientId, 'dep-ctrader-cb', 30_000);
+			const before = await finishedRuns();
+			const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-ctrader-cb', { status: 'approved', fee: 1_000 });
+			const [credited] = await newRuns(before, 1);
+			await sandbox.praxis.simulator.chargeback(transaction.tid);
+			const [chargedBack] = await newRuns([...before, credited], 1);
+
+			const key = `praxis:${transaction.tid}`;
+			expect(cTraderChanges(login)).toEqual([
+				expect.objectContaining({ type: 'DEPOSIT', delta: '290.00', externalId: key }),
+				expect.objectContaining({ type: 'WITHDRAW', delta: '-290.00', externalId: `${key}:chargeback`, skipMarginCheck: true }),
+			]);
+			expect(sandbox.ctrader.simulator.balanceOf(login)).toBe('50.00');
+			expect(await stepsRun(chargedBack)).not.toContain('Debit MT5 Account');
+			expect(sandbox.crm.simulator.client(Number(clientId))?.status).toBe('blocked');
+			expect(sandbox.crm.simulator.state().notes.filter((n) => n.client_id === Number(clientId)).map((n) => n.body)).toEqual([
+				`Account blocked: chargeback on praxis transaction ${transaction.tid}; 290.00 USD debited from cTrader ${login}.`,
+			]);
+		});
+
+		it('puts a deposit of a client with no MT5 or cTrader account in the review queue, saying so, and alerts ops', async () => {
+			const clientId = await newClient('Farid', 'farid@example.com');
+			const alertsBefore = sandbox.alerts.simulator.received().length;
+			await openDeposit(clientId, 'dep-no-account', 7_500);
+			const before = await finishedRuns();
+			const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-no-account', { status: 'approved' });
+			const [run] = await newRuns(before, 1);
+
+			const reason = `client ${clientId} has no MT5 or cTrader account linked in the CRM`;
+			const key = `praxis:${transaction.tid}`;
+			expect(nodeOutput(await n8n.api.getExecution(run.id), 'Add to Review Queue')).toEqual([
+				expect.objectContaining({ idempotency_key: key, client_id: clientId, amount: '75.00', currency: 'USD', reason, status: 'open' }),
+			]);
+			const steps = await stepsRun(run);
+			for (const step of ['Credit MT5 Account', 'Credit cTrader Account', 'Record in CRM']) expect(steps).not.toContain(step);
+			expect(crmTransactionsFor(transaction.tid)).toEqual([]);
+			expect(sandbox.alerts.simulator.received().slice(alertsBefore).map((a) => a.text)).toEqual([
+				`Payment event ${key} for client ${clientId} (75.00 USD) is in the review queue: ${reason}`,
+			]);
+		});
 	});
 });

@@ -30,6 +30,7 @@ export interface SandboxWiring {
 	mt5Password: string;
 	praxis: { baseUrl: string; merchantId: string; applicationKey: string; merchantSecret: string };
 	coinspaid: { baseUrl: string; publicKey: string; secret: string };
+	ctrader: { baseUrl: string; managerLogin: string; password: string; brokerName: string };
 }
 
 export function templateNames(): string[] {
@@ -77,6 +78,13 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			type: 'coinsPaidApi',
 			data: { ...wiring.coinspaid, previousSecret: '', environment: 'custom' },
 		},
+		{
+			id: 'ctrader-manager',
+			name: 'cTrader manager',
+			type: 'cTraderApi',
+			// The token is left empty: n8n asks cTrader for it (the credential's preAuthentication).
+			data: { ...wiring.ctrader, webservToken: '' },
+		},
 		// n8n's own JWT credential: the Wait nodes of the withdrawal template verify approvers' tokens.
 		{
 			id: 'withdrawal-approvers',
@@ -104,6 +112,10 @@ export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): Sandb
 		coinspaid: (() => {
 			const c = sandbox.coinspaid.simulator.credentials() as { publicKey: string; secret: string };
 			return { baseUrl: `${sandbox.coinspaid.url}/api/v2`, publicKey: c.publicKey, secret: c.secret };
+		})(),
+		ctrader: (() => {
+			const c = sandbox.ctrader.simulator.credentials();
+			return { baseUrl: sandbox.ctrader.url, managerLogin: c.managerLogin, password: c.managerPassword, brokerName: c.brokerName };
 		})(),
 	};
 }
