@@ -8,8 +8,10 @@ import { CrmSimulator } from './crm';
 import { CTraderSimulator } from './ctrader';
 import { startSimulator, type RunningSimulator, type Simulator } from './framework';
 import { Mt5Simulator } from './mt5';
+import { OnfidoSimulator } from './onfido';
 import { PraxisSimulator } from './praxis';
 import { startSmtpSandbox, type SmtpSandbox } from './smtp';
+import { SumsubSimulator } from './sumsub';
 
 export interface Sandbox {
 	mt5: RunningSimulator<Mt5Simulator>;
@@ -18,6 +20,8 @@ export interface Sandbox {
 	alerts: RunningSimulator<AlertSinkSimulator>;
 	praxis: RunningSimulator<PraxisSimulator>;
 	coinspaid: RunningSimulator<CoinspaidSimulator>;
+	onfido: RunningSimulator<OnfidoSimulator>;
+	sumsub: RunningSimulator<SumsubSimulator>;
 	smtp: SmtpSandbox;
 	/** Every HTTP simulator by name, for generic loops (reset, print). */
 	all(): Array<RunningSimulator<Simulator>>;
@@ -36,7 +40,9 @@ export async function startSandbox(options: { basePort?: number; host?: string }
 	const smtp = await startSmtpSandbox({ port: port(4), httpPort: port(5), host });
 	const praxis = await startSimulator(new PraxisSimulator(), { port: port(6), host });
 	const coinspaid = await startSimulator(new CoinspaidSimulator(), { port: port(7), host });
-	const all = () => [mt5, ctrader, crm, alerts, praxis, coinspaid, smtp.mailbox] as Array<RunningSimulator<Simulator>>;
+	const onfido = await startSimulator(new OnfidoSimulator(), { port: port(9), host });
+	const sumsub = await startSimulator(new SumsubSimulator(), { port: port(8), host });
+	const all = () => [mt5, ctrader, crm, alerts, praxis, coinspaid, onfido, sumsub, smtp.mailbox] as Array<RunningSimulator<Simulator>>;
 	return {
 		mt5,
 		ctrader,
@@ -44,6 +50,8 @@ export async function startSandbox(options: { basePort?: number; host?: string }
 		alerts,
 		praxis,
 		coinspaid,
+		onfido,
+		sumsub,
 		smtp,
 		all,
 		reset: () => {

@@ -1,0 +1,71 @@
+/** Reading the parameters Onfido operations share, so a bad value is reported naming the field. */
+import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+
+import { countryAlpha3 } from '../../../lib/kyc';
+
+export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
+}
+
+/** A text parameter, trimmed; empty when not set. */
+export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, fallback = ''): string {
+	const value = ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown;
+	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
+}
+
+/** A required text parameter. */
+export function readRequired(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, example: string): string {
+	const text = readText(ctx, itemIndex, parameter);
+	if (text === '') throw fieldError(ctx, itemIndex, label, `is required, e.g. ${example}`);
+	return text;
+}
+
+/** Onfido ids are UUIDs; anything else cannot exist there and would only produce a vague 404. */
+export function readOnfidoId(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string): string {
+	const id = readRequired(ctx, itemIndex, parameter, label, '1030303-123123-123123');
+	if (!/^[0-9A-Za-z-]{1,64}$/.test(id)) throw fieldError(ctx, itemIndex, label, `must be an Onfido ID (letters, digits and dashes); it is "${id}"`);
+	return id;
+}
+
+/** A country as Onfido wants it (ISO 3166-1 alpha-3); alpha-2 is accepted and converted. Empty when not set. */
+export function readCountry(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string): string {
+	const text = readText(ctx, itemIndex, parameter);
+	if (text === '') return '';
+	const code = countryAlpha3(text);
+	if (!code) throw fieldError(ctx, itemIndex, label, `must be an ISO 3166-1 country code such as GB or GBR; it is "${text}"`);
+	return code;
+}
+
+/** A date written YYYY-MM-DD (what Onfido takes for a date of birth). Empty when not set. */
+export function readDate(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string): string {
+	const text = readText(ctx, itemIndex, parameter);
+	if (text === '') return '';
+	const date = text.slice(0, 10);
+	if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`))) {
+		throw fieldError(ctx, itemIndex, label, `must be a date written YYYY-MM-DD, e.g. 1990-04-01; it is "${text}"`);
+	}
+	return date;
+}
+
+export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
+}
+
+export const includeRawOption: INodeProperties = {
+	displayName: 'Include Raw Vendor Data',
+	name: 'includeRaw',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to add the answer exactly as Onfido returned it under "raw"',
+};
+
+export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...extra, includeRawOption],
+	};
+}

@@ -1,0 +1,2 @@
+export * from './simulator';
+export { boundaryOf, parseMultipart, type FormPart } from './multipart';

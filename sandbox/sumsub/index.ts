@@ -1,0 +1,2 @@
+export * from './simulator';
+export { signSumsubRequest, sumsubCall, type SumsubAccount } from './client';
