@@ -85,26 +85,66 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 	});
 	const eleni = (await crmApi(sandbox, 'GET', '/api/clients?email=eleni.christodoulou%40example.com')).json.data as Array<Record<string, unknown>>;
 	const eleniId = eleni?.[0]?.id;
-	// Until the KYC issue's Risk Score lands, compliance sets the risk level by hand with the approval.
-	const approved = await crmApi(sandbox, 'PATCH', `/api/clients/${String(eleniId)}`, { kyc_status: 'approved', risk_level: 'low' });
-	await crm.idle();
-	const opened = mt5AccountsFor(eleniId);
+	const until = async <T>(read: () => T | undefined, timeoutMs = 20_000): Promise<T | undefined> => {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const value = read();
+			if (value || Date.now() > deadline) return value;
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	};
+	const crmClient = (id: unknown) => crm.state().clients.find((c) => c.id === Number(id));
+	const mailTo = (email: string) => sandbox.smtp.sink.messages().filter((m) => m.to.includes(email));
+	const linkMail = await until(() => mailTo('eleni.christodoulou@example.com')[0]);
+	steps.push({
+		time: '09:41',
+		what: "n8n opened each registrant's Sumsub applicant and e-mailed the verification link (Eleni's shown)",
+		outcome: linkMail ? `e-mail "${linkMail.subject}" sent; the CRM shows KYC ${String(crmClient(eleniId)?.kyc_status)}` : 'no e-mail (unexpected)',
+	});
+
+	// Eleni verifies her passport in Sumsub's WebSDK; Sumsub approves and calls n8n.
+	const sumsub = sandbox.sumsub.simulator;
+	const eleniApplicant = sumsub.applicantByExternalId(String(eleniId));
+	if (eleniApplicant) {
+		sumsub.addVerifiedDocument(eleniApplicant.id, { idDocType: 'PASSPORT', country: 'CYP', validUntil: '2031-03-31' });
+		await sumsub.completeReview(eleniApplicant.id, { reviewAnswer: 'GREEN' });
+	}
+	const opened = (await until(() => (mt5AccountsFor(eleniId).length ? mt5AccountsFor(eleniId) : undefined))) ?? [];
 	const written = (await crmApi(sandbox, 'GET', `/api/clients/${String(eleniId)}/trading-accounts`)).json.data as unknown[];
+	const scored = crmClient(eleniId);
 	steps.push({
 		time: '10:20',
-		what: `Compliance approves Eleni's KYC in the CRM (client.kyc_approved)`,
+		what: 'Eleni verifies her passport; Sumsub approves (GREEN) and n8n scores her risk',
 		outcome: opened.length
-			? `MT5 account ${opened[0].login} opened in ${opened[0].group}; login written to the CRM (${written.length} trading account)`
+			? `risk ${String(scored?.risk_level)} (next review ${String(scored?.kyc_next_review_on)}, passport expires ${String(scored?.kyc_document_expires_on)}); ` +
+				`MT5 account ${opened[0].login} opened in ${opened[0].group}, login in the CRM (${written.length} trading account)`
 			: 'no MT5 account was opened (unexpected)',
 	});
-	await crm.sendEvent('client.kyc_approved', approved.json);
+	if (eleniApplicant) await sumsub.sendEvent(eleniApplicant.id, 'applicantReviewed');
+	await crm.sendEvent('client.kyc_approved', { ...crmClient(eleniId) });
+	await new Promise((resolve) => setTimeout(resolve, 1_000));
 	steps.push({
 		time: '10:21',
-		what: 'The CRM re-sends the same approval',
+		what: 'Sumsub and the CRM both re-send the approval',
 		outcome:
 			mt5AccountsFor(eleniId).length === 1
-				? 'no second account: the client reference found the one already opened'
+				? 'no second account: the CRM status did not change, and the client reference found the account already opened'
 				: `${mt5AccountsFor(eleniId).length} accounts (unexpected)`,
+	});
+
+	// Jonas's selfie does not match his ID: Sumsub asks for a resubmission.
+	const jonas = (await crmApi(sandbox, 'GET', '/api/clients?email=jonas.becker%40example.de')).json.data as Array<Record<string, unknown>>;
+	const jonasApplicant = await until(() => sumsub.applicantByExternalId(String(jonas?.[0]?.id)));
+	if (jonasApplicant) {
+		await sumsub.completeReview(jonasApplicant.id, { reviewAnswer: 'RED', rejectType: 'RETRY', labels: ['SELFIE_MISMATCH'], moderationComment: 'Your selfie does not match the photo in your ID.' });
+	}
+	const resubmit = await until(() => mailTo('jonas.becker@example.de')[1]);
+	steps.push({
+		time: '10:45',
+		what: "Sumsub rejects Jonas's selfie with RETRY",
+		outcome: resubmit
+			? `e-mail "${resubmit.subject}" with a new link; CRM KYC ${String(crmClient(jonas?.[0]?.id)?.kyc_status)}; no trading account (${mt5AccountsFor(jonas?.[0]?.id).length})`
+			: 'no resubmission e-mail (unexpected)',
 	});
 
 	const alertsBefore = sandbox.alerts.simulator.received().length;
@@ -289,6 +329,7 @@ async function main() {
 
 	console.log(`Starting n8n 2.8 with the pack and ${templates.length} template(s)...`);
 	let n8n: N8nInstance | undefined;
+	const sumsubHookId = templates.flatMap((t) => t.nodes).find((node) => node.type === 'n8n-nodes-brokerage.sumsubTrigger')?.webhookId ?? '';
 	const stop = async (code: number) => {
 		await n8n?.stop();
 		await sandbox.close();
@@ -297,7 +338,11 @@ async function main() {
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
 	try {
-		n8n = await startN8n({ workflows: templates, credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-events', 'crm-kyc', 'praxis-withdrawals', 'crm-withdrawals'] });
+		n8n = await startN8n({
+			workflows: templates,
+			credentials: sandboxCredentials(wiring),
+			waitForWebhooks: ['crm-events', 'crm-kyc', 'crm-registrations', 'praxis-withdrawals', 'crm-withdrawals', `${sumsubHookId}/sumsub`],
+		});
 	} catch (error) {
 		console.error((error as Error).message);
 		await stop(1);
@@ -306,6 +351,8 @@ async function main() {
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-events'), ['client.created', 'client.updated'], { secret: CRM_WEBHOOK_SECRET });
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-kyc'), ['client.kyc_approved'], { secret: CRM_WEBHOOK_SECRET });
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-withdrawals'), ['transaction.created'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-registrations'), ['client.created'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.sumsub.simulator.configureWebhook({ url: n8n.webhookUrl(`${sumsubHookId}/sumsub`) });
 
 	console.log('\nSandbox:');
 	for (const line of describeSandbox(sandbox)) console.log(`  ${line}`);

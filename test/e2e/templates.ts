@@ -15,6 +15,7 @@ export const WORKFLOWS_DIR = join(__dirname, '../../workflows');
 /** The placeholders templates ship with, where an admin puts their own systems' addresses. */
 const SLACK_PLACEHOLDER = 'https://hooks.slack.com/services/REPLACE/WITH/YOURS';
 const CRM_PLACEHOLDER = 'https://crm.example.com';
+const ONFIDO_WORKFLOW_PLACEHOLDER = 'REPLACE_WITH_YOUR_ONFIDO_WORKFLOW_ID';
 
 /** The header value that lets ops (and tests, and the demo) start on-demand runs of templates. */
 export const OPS_RUN_KEY = 'ops-run-key-sandbox-7f3a9c';
@@ -31,6 +32,9 @@ export interface SandboxWiring {
 	praxis: { baseUrl: string; merchantId: string; applicationKey: string; merchantSecret: string };
 	coinspaid: { baseUrl: string; publicKey: string; secret: string };
 	ctrader: { baseUrl: string; managerLogin: string; password: string; brokerName: string };
+	sumsub: { baseUrl: string; appToken: string; secretKey: string; webhookSecret: string; digestAlgorithm: string };
+	onfido: { baseUrl: string; apiToken: string; webhookToken: string; workflowId: string };
+	smtp: { host: string; port: number; user: string; password: string };
 }
 
 export function templateNames(): string[] {
@@ -44,7 +48,9 @@ export function loadTemplate(name: string, wiring: SandboxWiring): E2eWorkflow {
 		.split(SLACK_PLACEHOLDER)
 		.join(wiring.alertWebhookUrl)
 		.split(CRM_PLACEHOLDER)
-		.join(wiring.crmBaseUrl);
+		.join(wiring.crmBaseUrl)
+		.split(ONFIDO_WORKFLOW_PLACEHOLDER)
+		.join(wiring.onfido.workflowId);
 	const workflow = JSON.parse(text) as E2eWorkflow;
 	return { ...workflow, id: workflow.id ?? name.replace(/[^A-Za-z0-9]/g, '').slice(0, 16) };
 }
@@ -85,6 +91,25 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			// The token is left empty: n8n asks cTrader for it (the credential's preAuthentication).
 			data: { ...wiring.ctrader, webservToken: '' },
 		},
+		{
+			id: 'sumsub',
+			name: 'Sumsub',
+			type: 'sumsubApi',
+			data: { ...wiring.sumsub, previousWebhookSecret: '' },
+		},
+		{
+			id: 'onfido',
+			name: 'Onfido',
+			type: 'onfidoApi',
+			data: { region: 'custom', baseUrl: wiring.onfido.baseUrl, apiToken: wiring.onfido.apiToken, webhookToken: wiring.onfido.webhookToken, previousWebhookToken: '' },
+		},
+		// n8n's own SMTP credential, for the Send Email nodes; the sandbox sink speaks plain SMTP.
+		{
+			id: 'smtp',
+			name: 'Brokerage SMTP',
+			type: 'smtp',
+			data: { ...wiring.smtp, secure: false, disableStartTls: true },
+		},
 		// n8n's own JWT credential: the Wait nodes of the withdrawal template verify approvers' tokens.
 		{
 			id: 'withdrawal-approvers',
@@ -112,6 +137,18 @@ export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): Sandb
 		coinspaid: (() => {
 			const c = sandbox.coinspaid.simulator.credentials() as { publicKey: string; secret: string };
 			return { baseUrl: `${sandbox.coinspaid.url}/api/v2`, publicKey: c.publicKey, secret: c.secret };
+		})(),
+		sumsub: (() => {
+			const c = sandbox.sumsub.simulator.credentials();
+			return { baseUrl: sandbox.sumsub.url, appToken: c.app_token, secretKey: c.secret_key, webhookSecret: c.webhook_secret, digestAlgorithm: c.digest_algorithm };
+		})(),
+		onfido: (() => {
+			const c = sandbox.onfido.simulator.credentials();
+			return { baseUrl: `${sandbox.onfido.url}${c.basePath}`, apiToken: c.apiToken, webhookToken: c.webhookToken, workflowId: c.workflowId };
+		})(),
+		smtp: (() => {
+			const c = sandbox.smtp.mailbox.simulator.credentials();
+			return { host: c.host, port: Number(c.port), user: c.user, password: c.password };
 		})(),
 		ctrader: (() => {
 			const c = sandbox.ctrader.simulator.credentials();
