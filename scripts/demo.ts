@@ -110,7 +110,9 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 		await sumsub.completeReview(eleniApplicant.id, { reviewAnswer: 'GREEN' });
 	}
 	const opened = (await until(() => (mt5AccountsFor(eleniId).length ? mt5AccountsFor(eleniId) : undefined))) ?? [];
-	const written = (await crmApi(sandbox, 'GET', `/api/clients/${String(eleniId)}/trading-accounts`)).json.data as unknown[];
+	// The provisioning template writes the login back to the CRM just after MT5 opened the account.
+	const linked = () => crm.state().tradingAccounts.filter((a) => a.client_id === Number(eleniId));
+	const written = (await until(() => (linked().length ? linked() : undefined))) ?? [];
 	const scored = crmClient(eleniId);
 	steps.push({
 		time: '10:20',
@@ -225,11 +227,11 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 
 		const auditBefore = sandbox.alerts.simulator.received().length;
 		await runNow(n8n, 'tier-review', nameOf('monthlyvolumetie'), { reference: new Date(now).toISOString() });
-		const audit = sandbox.alerts.simulator.received().slice(auditBefore).filter((a) => a.text.startsWith('Tier change'));
+		const audit = sandbox.alerts.simulator.received().slice(auditBefore).filter((a) => (a.text ?? '').startsWith('Tier change'));
 		steps.push({
 			time: 'EOM',
 			what: 'Month-end volume tier review (last month in server time)',
-			outcome: audit.length ? audit.map((a) => a.text.split('. ')[0]).join('; ') : 'no tier changes',
+			outcome: audit.length ? audit.map((a) => (a.text ?? '').split('. ')[0]).join('; ') : 'no tier changes',
 		});
 	}
 	return steps;
