@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { registeredByHand } from '../../lib/webhookLifecycle';
+import { answerWithoutRunning, includeRawVendorDataOption, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import type { TransactionStatus } from '../../lib/model';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { handleCallback, SIGNATURE_HEADER, type CallbackFilter } from './trigger/callback';
@@ -66,13 +66,7 @@ export class CoinsPaidTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Include Raw Vendor Data',
-						name: 'includeRaw',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add the callback exactly as CoinsPaid sent it under "raw"',
-					},
+					includeRawVendorDataOption('the callback exactly as CoinsPaid sent it'),
 				],
 			},
 		],
@@ -83,7 +77,6 @@ export class CoinsPaidTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
-		const response = this.getResponseObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const filter: CallbackFilter = {
 			types: this.getNodeParameter('types', []) as CallbackFilter['types'],
@@ -102,20 +95,8 @@ export class CoinsPaidTrigger implements INodeType {
 				firstSeen: (signature) => processReplayGuard.firstSeen(`${scope}:${signature}`, DUPLICATE_WINDOW_MS),
 			},
 		);
-		if (verdict.outcome === 'refuse') {
-			// CoinsPaid learns the category only; details stay in n8n's log for the operator.
-			this.logger.warn(`CoinsPaid Trigger refused a callback (${verdict.reason}): ${verdict.message}`);
-			response.status(401).json({ error: 'unauthorized', reason: verdict.reason });
-			return { noWebhookResponse: true };
-		}
-		if (verdict.outcome === 'acknowledge') {
-			if (verdict.reason === 'unreadable') this.logger.warn(`CoinsPaid Trigger ignored a signed callback: ${verdict.message}`);
-			// Anything but 200 makes CoinsPaid retry for hours.
-			response.status(200).json({ received: true, ignored: verdict.reason });
-			return { noWebhookResponse: true };
-		}
-		// Answer here: n8n's "on received" answer would otherwise be the literal text "firstEntryJson".
-		response.status(200).json({ received: true });
-		return { noWebhookResponse: true, workflowData: [[{ json: verdict.transaction as unknown as IDataObject }]] };
+		// Anything but 200 for a delivery we will not run makes CoinsPaid retry for hours.
+		if (verdict.outcome !== 'run') return answerWithoutRunning(this, 'CoinsPaid Trigger', verdict, ['filtered', 'duplicate']);
+		return runWith(this, [{ json: verdict.transaction as unknown as IDataObject }]);
 	}
 }

@@ -10,7 +10,7 @@ import {
 import { attemptAsync } from '../../lib/errors';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { DEFAULT_RETRY_POLICY } from '../../lib/retryOptions';
-import { registeredByHand } from '../../lib/webhookLifecycle';
+import { answerWithoutRunning, headerValue, includeRawVendorDataOption, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import { checkToKycCase, kycCaseJson, workflowRunToKycCase, type OnfidoKycCase } from './mappers';
 import { fetchCheckWithReports, fetchWorkflowRun } from './transport';
 import { admitInOrder, checkEvent, SIGNATURE_HEADER, type NewestSeen, type OnfidoEvent } from './trigger/event';
@@ -79,13 +79,7 @@ export class OnfidoTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Include Raw Vendor Data',
-						name: 'includeRaw',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add what Onfido sent (and what was fetched) under "raw"',
-					},
+					includeRawVendorDataOption('what Onfido sent (and what was fetched)'),
 				],
 			},
 		],
@@ -103,23 +97,12 @@ export class OnfidoTrigger implements INodeType {
 		const fetchResource = this.getNodeParameter('fetchResource', true) !== false;
 		if (request.rawBody === undefined) await request.readRawBody();
 		const credentials = await this.getCredentials('onfidoApi');
-		const header = request.headers[SIGNATURE_HEADER.toLowerCase()];
 		const verdict = checkEvent(
-			{ rawBody: request.rawBody, signature: Array.isArray(header) ? header[0] : header },
+			{ rawBody: request.rawBody, signature: headerValue(request, SIGNATURE_HEADER) },
 			[String(credentials.webhookToken ?? ''), String(credentials.previousWebhookToken ?? '')],
 			events,
 		);
-		if (verdict.outcome === 'refuse') {
-			// Onfido learns the category only; the details stay in n8n's log for the operator.
-			this.logger.warn(`Onfido Trigger refused a webhook (${verdict.reason}): ${verdict.message}`);
-			response.status(401).json({ error: 'unauthorized', reason: verdict.reason });
-			return { noWebhookResponse: true };
-		}
-		if (verdict.outcome === 'acknowledge') {
-			if (verdict.reason === 'unreadable') this.logger.warn(`Onfido Trigger ignored a signed webhook: ${verdict.message}`);
-			response.status(200).json({ received: true, ignored: verdict.reason });
-			return { noWebhookResponse: true };
-		}
+		if (verdict.outcome === 'refuse' || verdict.outcome === 'acknowledge') return answerWithoutRunning(this, 'Onfido Trigger', verdict);
 		const { event } = verdict;
 
 		let kycCase: OnfidoKycCase;
@@ -149,20 +132,14 @@ export class OnfidoTrigger implements INodeType {
 
 		const scope = `onfido:${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 		if (!processReplayGuard.firstSeen(`${scope}:${verdict.signature}`, DUPLICATE_WINDOW_MS)) {
-			response.status(200).json({ received: true, ignored: 'duplicate' });
-			return { noWebhookResponse: true };
+			return answerWithoutRunning(this, 'Onfido Trigger', { outcome: 'acknowledge', reason: 'duplicate' });
 		}
 		const staticData = this.getWorkflowStaticData('node');
 		const memory = (staticData.newestByApplicant ??= {}) as Record<string, NewestSeen>;
 		const applicantKey = kycCase.applicantId || event.applicantId || `${event.resourceType}:${event.objectId}`;
 		const order = admitInOrder(memory, applicantKey, event.completedAtUtc ?? kycCase.eventTimeUtc, `${event.action}:${event.objectId}`);
-		if (!order.admitted) {
-			response.status(200).json({ received: true, ignored: order.reason });
-			return { noWebhookResponse: true };
-		}
+		if (!order.admitted) return answerWithoutRunning(this, 'Onfido Trigger', { outcome: 'acknowledge', reason: order.reason });
 
-		// Answer here: n8n's "on received" answer would otherwise be the literal text "firstEntryJson".
-		response.status(200).json({ received: true });
 		const json: IDataObject = {
 			...kycCaseJson(kycCase),
 			webhook: {
@@ -174,6 +151,6 @@ export class OnfidoTrigger implements INodeType {
 			},
 			...(includeRaw ? { rawWebhook: JSON.parse((Buffer.isBuffer(request.rawBody) ? request.rawBody : Buffer.from(String(request.rawBody))).toString('utf8')) as IDataObject } : {}),
 		};
-		return { noWebhookResponse: true, workflowData: [[{ json }]] };
+		return runWith(this, [{ json }]);
 	}
 }

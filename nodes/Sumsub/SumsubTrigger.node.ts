@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { EventOrderMemory } from '../../lib/kyc';
-import { registeredByHand } from '../../lib/webhookLifecycle';
+import { answerWithoutRunning, headerValue, includeRawVendorDataOption, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import { DIGEST_ALG_HEADER, DIGEST_HEADER, handleSumsubWebhook } from './trigger/webhook';
 
 /**
@@ -71,13 +71,7 @@ export class SumsubTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Include Raw Vendor Data',
-						name: 'includeRaw',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add the webhook as Sumsub sent it, under raw',
-					},
+					includeRawVendorDataOption('the webhook as Sumsub sent it'),
 					{
 						displayName: 'Max Event Age (Hours)',
 						name: 'maxEventAgeHours',
@@ -96,15 +90,10 @@ export class SumsubTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
-		const response = this.getResponseObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const eventTypes = this.getNodeParameter('eventTypes', []) as string[];
 		const credentials = await this.getCredentials('sumsubApi');
 		if (request.rawBody === undefined) await request.readRawBody();
-		const header = (name: string) => {
-			const value = request.headers[name.toLowerCase()];
-			return Array.isArray(value) ? value[0] : value;
-		};
 
 		const staticData = this.getWorkflowStaticData('node');
 		const stored = (typeof staticData.newestEvents === 'object' && staticData.newestEvents !== null ? staticData.newestEvents : {}) as EventOrderMemory;
@@ -115,7 +104,7 @@ export class SumsubTrigger implements INodeType {
 		const maxAgeHours = typeof options.maxEventAgeHours === 'number' && options.maxEventAgeHours > 0 ? options.maxEventAgeHours : 48;
 
 		const verdict = handleSumsubWebhook(
-			{ rawBody: request.rawBody, digest: header(DIGEST_HEADER), digestAlgorithm: header(DIGEST_ALG_HEADER) },
+			{ rawBody: request.rawBody, digest: headerValue(request, DIGEST_HEADER), digestAlgorithm: headerValue(request, DIGEST_ALG_HEADER) },
 			{
 				secrets: [String(credentials.webhookSecret ?? ''), String(credentials.previousWebhookSecret ?? '')],
 				algorithm: String(credentials.digestAlgorithm ?? 'HMAC_SHA256_HEX'),
@@ -126,20 +115,10 @@ export class SumsubTrigger implements INodeType {
 				includeRaw: options.includeRaw === true,
 			},
 		);
-		if (verdict.outcome === 'refuse') {
-			// Sumsub learns the category only; the details stay in n8n's log for the operator.
-			this.logger.warn(`Sumsub Trigger refused a webhook (${verdict.reason}): ${verdict.message}`);
-			response.status(401).json({ error: 'unauthorized', reason: verdict.reason });
-			return { noWebhookResponse: true };
-		}
+		if (verdict.outcome === 'refuse') return answerWithoutRunning(this, 'Sumsub Trigger', verdict);
 		// Saved whenever the memory moved (n8n stores static data after the webhook call).
 		if (JSON.stringify(persisted) !== JSON.stringify(stored)) staticData.newestEvents = persisted;
-		if (verdict.outcome === 'acknowledge') {
-			if (verdict.reason !== 'filtered') this.logger.info(`Sumsub Trigger acknowledged without running (${verdict.reason}): ${verdict.message}`);
-			response.status(200).json({ received: true, ignored: verdict.reason });
-			return { noWebhookResponse: true };
-		}
-		response.status(200).json({ received: true });
+		if (verdict.outcome === 'acknowledge') return answerWithoutRunning(this, 'Sumsub Trigger', verdict);
 		const json: IDataObject = {
 			...(verdict.kycCase as unknown as IDataObject),
 			webhook: {
@@ -148,6 +127,6 @@ export class SumsubTrigger implements INodeType {
 				...(verdict.correlationId ? { correlationId: verdict.correlationId } : {}),
 			},
 		};
-		return { noWebhookResponse: true, workflowData: [[{ json }]] };
+		return runWith(this, [{ json }]);
 	}
 }
