@@ -4,7 +4,7 @@
  * activation always succeeds and deactivation has nothing to remove. Triggers keep a fixed path so
  * the URL given to the sender stays stable.
  */
-import type { IDataObject, IHookFunctions, INodeProperties, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IHookFunctions, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 export const registeredByHand = {
 	default: {
@@ -59,15 +59,4 @@ export function answerWithoutRunning(
 export function runWith(ctx: IWebhookFunctions, items: Array<{ json: IDataObject }>): IWebhookResponseData {
 	ctx.getResponseObject().status(200).json({ received: true });
 	return { noWebhookResponse: true, workflowData: [items] };
-}
-
-/** The "Include Raw Vendor Data" option of a trigger. */
-export function includeRawVendorDataOption(what: string): INodeProperties {
-	return {
-		displayName: 'Include Raw Vendor Data',
-		name: 'includeRaw',
-		type: 'boolean',
-		default: false,
-		description: `Whether to add ${what} under "raw"`,
-	};
 }

@@ -14,6 +14,7 @@ import { readRetryPolicy, retryAndTimeoutOptions } from '../../lib/retryOptions'
 import { DEFAULT_CONTRACT_SIZE, itemJson, toClosedDeal, toTradingAccount } from './actions/mappers';
 import { listTraders, readClosedPositions, timestampMs, type UtcRange } from './transport/reports';
 import { advanceCursor, pollWindow, type Observed, type PollState } from './trigger/cursor';
+import { includeRawOption } from '../../lib/rawData';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
@@ -73,13 +74,7 @@ export class CTraderTrigger implements INodeType {
 						description: 'Units of the base asset in one lot, to turn closed-trade volumes into lots (100000 for forex)',
 						displayOptions: { show: { '/event': ['closedTrade'] } },
 					},
-					{
-						displayName: 'Include Raw Vendor Data',
-						name: 'includeRaw',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add the records exactly as cTrader returned them under "raw"',
-					},
+					includeRawOption('the records exactly as cTrader returned them'),
 				],
 			},
 			retryAndTimeoutOptions,

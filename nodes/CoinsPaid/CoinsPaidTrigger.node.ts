@@ -7,7 +7,8 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { answerWithoutRunning, includeRawVendorDataOption, registeredByHand, runWith } from '../../lib/webhookLifecycle';
+import { includeRawOption } from '../../lib/rawData';
+import { answerWithoutRunning, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import type { TransactionStatus } from '../../lib/model';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { handleCallback, SIGNATURE_HEADER, type CallbackFilter } from './trigger/callback';
@@ -66,7 +67,7 @@ export class CoinsPaidTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					includeRawVendorDataOption('the callback exactly as CoinsPaid sent it'),
+					includeRawOption('the callback exactly as CoinsPaid sent it'),
 				],
 			},
 		],

@@ -10,6 +10,7 @@ import {
 import { readRetryPolicy, retryAndTimeoutOptions } from '../../lib/retryOptions';
 import { mt5Login } from './transport/credentialTest';
 import { pollEvents, type TriggerEvent } from './trigger/poll';
+import { includeRawOption } from '../../lib/rawData';
 
 export class MetaTrader5Trigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -62,13 +63,7 @@ export class MetaTrader5Trigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Include Raw Vendor Data',
-						name: 'includeRaw',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add the MT5 record under "raw"',
-					},
+					includeRawOption('the MT5 record'),
 					{
 						displayName: 'Overlap (Seconds)',
 						name: 'overlapSeconds',

@@ -10,7 +10,8 @@ import {
 import { attemptAsync } from '../../lib/errors';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { DEFAULT_RETRY_POLICY } from '../../lib/retryOptions';
-import { answerWithoutRunning, headerValue, includeRawVendorDataOption, registeredByHand, runWith } from '../../lib/webhookLifecycle';
+import { includeRawOption } from '../../lib/rawData';
+import { answerWithoutRunning, headerValue, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import { checkToKycCase, kycCaseJson, workflowRunToKycCase, type OnfidoKycCase } from './mappers';
 import { fetchCheckWithReports, fetchWorkflowRun } from './transport';
 import { admitInOrder, checkEvent, SIGNATURE_HEADER, type NewestSeen, type OnfidoEvent } from './trigger/event';
@@ -79,7 +80,7 @@ export class OnfidoTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					includeRawVendorDataOption('what Onfido sent (and what was fetched)'),
+					includeRawOption('what Onfido sent (and what was fetched)'),
 				],
 			},
 		],

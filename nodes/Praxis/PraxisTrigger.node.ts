@@ -12,6 +12,7 @@ import { processReplayGuard } from '../../lib/replayGuard';
 import { transactionJson } from './mappers';
 import { praxisFindOrder } from './transport';
 import { checkNotification, notificationReply } from './trigger/notification';
+import { includeRawOption } from '../../lib/rawData';
 
 export class PraxisTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -60,13 +61,7 @@ export class PraxisTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					{
-						displayName: 'Include Raw Vendor Data',
-						name: 'includeRaw',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to add the notification as Praxis sent it, under raw',
-					},
+					includeRawOption('the notification as Praxis sent it'),
 					{
 						displayName: 'Timestamp Tolerance (Seconds)',
 						name: 'toleranceSeconds',

@@ -8,7 +8,8 @@ import {
 } from 'n8n-workflow';
 
 import type { EventOrderMemory } from '../../lib/kyc';
-import { answerWithoutRunning, headerValue, includeRawVendorDataOption, registeredByHand, runWith } from '../../lib/webhookLifecycle';
+import { includeRawOption } from '../../lib/rawData';
+import { answerWithoutRunning, headerValue, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import { DIGEST_ALG_HEADER, DIGEST_HEADER, handleSumsubWebhook } from './trigger/webhook';
 
 /**
@@ -71,7 +72,7 @@ export class SumsubTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: [
-					includeRawVendorDataOption('the webhook as Sumsub sent it'),
+					includeRawOption('the webhook as Sumsub sent it'),
 					{
 						displayName: 'Max Event Age (Hours)',
 						name: 'maxEventAgeHours',

@@ -7,6 +7,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import { attempt } from '../../../lib/errors';
 import { toUtcDateTime } from '../../../lib/time';
 import type { UtcRange } from '../transport/reports';
+import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
 
 const LOGIN = /^\d{1,19}$/;
 
@@ -56,17 +57,8 @@ export function readUtcRange(ctx: IExecuteFunctions, itemIndex: number): UtcRang
 	return { fromMs, toMs };
 }
 
-export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
-	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
-}
-
-export const includeRawOption: INodeProperties = {
-	displayName: 'Include Raw Vendor Data',
-	name: 'includeRaw',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to add the records exactly as cTrader returned them under "raw"',
-};
+export const includeRawOption = rawOption('the records exactly as cTrader returned them');
+export { readIncludeRaw };
 
 /** The "From"/"To" pair of range reads, described for people who think in their own time zone. */
 export function utcRangeProperties(what: string): INodeProperties[] {

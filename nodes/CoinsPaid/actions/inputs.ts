@@ -1,5 +1,6 @@
 /** Reading the parameters CoinsPaid operations share, so a bad value is reported naming the field. */
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
 
 export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
@@ -28,17 +29,8 @@ export function readCurrency(ctx: IExecuteFunctions, itemIndex: number, paramete
 	return code;
 }
 
-export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
-	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
-}
-
-export const includeRawOption: INodeProperties = {
-	displayName: 'Include Raw Vendor Data',
-	name: 'includeRaw',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to add the answer exactly as CoinsPaid returned it under "raw"',
-};
+export const includeRawOption = rawOption('the answer exactly as CoinsPaid returned it');
+export { readIncludeRaw };
 
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
 	return {

@@ -2,6 +2,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { countryAlpha3 } from '../../../lib/kyc';
+import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
 
 export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
@@ -47,17 +48,8 @@ export function readDate(ctx: IExecuteFunctions, itemIndex: number, parameter: s
 	return date;
 }
 
-export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
-	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
-}
-
-export const includeRawOption: INodeProperties = {
-	displayName: 'Include Raw Vendor Data',
-	name: 'includeRaw',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to add the answer exactly as Onfido returned it under "raw"',
-};
+export const includeRawOption = rawOption('the answer exactly as Onfido returned it');
+export { readIncludeRaw };
 
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
 	return {

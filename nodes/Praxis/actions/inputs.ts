@@ -3,6 +3,7 @@
  * everywhere, naming the field.
  */
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { includeRawOption as rawOption } from '../../../lib/rawData';
 
 export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
@@ -38,13 +39,7 @@ export const verifyAnswerOption: INodeProperties = {
 		"Whether to refuse an answer whose GT-Authentication does not match the Merchant Secret. Praxis does not publish which fields it signs in its answers; switch this off only if your gateway's answers fail this check.",
 };
 
-export const includeRawOption: INodeProperties = {
-	displayName: 'Include Raw Vendor Data',
-	name: 'includeRaw',
-	type: 'boolean',
-	default: false,
-	description: "Whether to add Praxis's answer as it came, under raw",
-};
+export const includeRawOption = rawOption('Praxis\'s answer as it came');
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): { verifyAnswer: boolean; includeRaw: boolean; other: IDataObject } {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;

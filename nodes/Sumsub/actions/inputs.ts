@@ -5,6 +5,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { calendarDate, countryAlpha3 } from '../../../lib/kyc';
+import { includeRawOption as rawOption } from '../../../lib/rawData';
 
 export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
@@ -55,13 +56,7 @@ export function readDate(ctx: IExecuteFunctions, itemIndex: number, value: unkno
 	return date;
 }
 
-export const includeRawOption: INodeProperties = {
-	displayName: 'Include Raw Vendor Data',
-	name: 'includeRaw',
-	type: 'boolean',
-	default: false,
-	description: "Whether to add Sumsub's answer as it came, under raw",
-};
+export const includeRawOption = rawOption('Sumsub\'s answer as it came');
 
 export function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject & { includeRaw: boolean } {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;

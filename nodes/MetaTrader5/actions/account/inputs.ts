@@ -8,6 +8,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import { attemptAsync } from '../../../../lib/errors';
 import type { RetryPolicy } from '../../../../lib/retryOptions';
 import { mt5Request, Mt5RetcodeError } from '../../transport';
+import { includeRawOption as rawOption, readIncludeRaw } from '../../../../lib/rawData';
 
 const LOGIN = /^\d{1,19}$/;
 
@@ -63,10 +64,6 @@ export function readRequiredText(ctx: IExecuteFunctions, itemIndex: number, para
 	return result;
 }
 
-export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
-	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
-}
-
 /** Logins asked for that the server did not return: an error naming them, unless told to skip them. */
 export function checkAllFound(
 	ctx: IExecuteFunctions,
@@ -96,13 +93,8 @@ export const skipUnknownLoginsOption: INodeProperties = {
 	description: 'Whether to leave out logins the server does not know instead of failing the item',
 };
 
-export const includeRawOption: INodeProperties = {
-	displayName: 'Include Raw Vendor Data',
-	name: 'includeRaw',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to add the records exactly as MetaTrader 5 returned them under "raw"',
-};
+export const includeRawOption = rawOption('the records exactly as MetaTrader 5 returned them');
+export { readIncludeRaw };
 
 // ---------------------------------------------------------------------------------------------
 // Group currencies

@@ -1,0 +1,22 @@
+/**
+ * The "Include Raw Vendor Data" option every vendor node and trigger offers: canonical output by
+ * default, the vendor's own record under `raw` on request (for debugging a mapping, or a field the
+ * canonical model does not carry).
+ */
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+/** The option, saying what is added, e.g. "the records exactly as cTrader returned them". */
+export function includeRawOption(what: string): INodeProperties {
+	return {
+		displayName: 'Include Raw Vendor Data',
+		name: 'includeRaw',
+		type: 'boolean',
+		default: false,
+		description: `Whether to add ${what} under "raw"`,
+	};
+}
+
+/** Whether the item's Options ask for the raw vendor data. */
+export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
+}
