@@ -68,6 +68,9 @@ export const CRM_EVENT_TYPES = [
 	'transaction.completed',
 	'transaction.rejected',
 	'note.created',
+	'touchpoint.created',
+	'client.erasure_requested',
+	'client.erased',
 ] as const;
 export type CrmEventType = (typeof CRM_EVENT_TYPES)[number];
 
@@ -117,8 +120,24 @@ export interface CrmClient {
 	kyc_document_expires_on: string | null;
 	/** When the client's KYC must be reviewed again (by risk level), YYYY-MM-DD. */
 	kyc_next_review_on: string | null;
+	/** Whether the client agreed to marketing (ad platforms, audiences, lifecycle e-mails), and since when (UTC). */
+	marketing_consent: boolean;
+	marketing_consent_at: string | null;
+	/** Set once the client's personal data was erased on request (GDPR art. 17); the record stays as a shell. */
+	erased_at: string | null;
 	created_at: string;
 	updated_at: string;
+}
+
+/** A marketing touchpoint of a client (the canonical Touchpoint of lib/model.ts, as JSON). */
+export interface CrmTouchpoint {
+	id: number;
+	client_id: number;
+	/** When the visit or click happened, ISO-8601 UTC. */
+	time_utc: string;
+	channel: string | null;
+	data: Record<string, unknown>;
+	created_at: string;
 }
 
 export interface CrmTradingAccount {
@@ -260,6 +279,7 @@ export class CrmSimulator extends Simulator {
 	private accounts: CrmTradingAccount[] = [];
 	private transactions = new Map<number, CrmTransaction>();
 	private notes: CrmNote[] = [];
+	private touchpoints: CrmTouchpoint[] = [];
 	private subscriptions = new Map<string, CrmWebhookSubscription>();
 	private events: CrmEvent[] = [];
 	private idempotency = new Map<string, { fingerprint: string; response: SandboxResponse }>();
@@ -267,6 +287,7 @@ export class CrmSimulator extends Simulator {
 	private nextAccountId = 0;
 	private nextTransactionId = 0;
 	private nextNoteId = 0;
+	private nextTouchpointId = 0;
 
 	constructor(options: CrmSimulatorOptions = {}) {
 		super();
@@ -291,6 +312,8 @@ export class CrmSimulator extends Simulator {
 		this.accounts = [];
 		this.transactions = new Map();
 		this.notes = [];
+		this.touchpoints = [];
+		this.nextTouchpointId = 9001;
 		this.subscriptions = new Map();
 		this.events = [];
 		this.idempotency = new Map();
@@ -311,6 +334,7 @@ export class CrmSimulator extends Simulator {
 			trades: [...this.trades.values()],
 			transactions: [...this.transactions.values()],
 			notes: this.notes,
+			touchpoints: this.touchpoints,
 			webhooks: [...this.subscriptions.values()],
 			events: this.events,
 			idempotencyKeys: this.idempotency.size,
@@ -409,6 +433,13 @@ export class CrmSimulator extends Simulator {
 			return { body: { data: this.notes.filter((n) => n.client_id === client.id) } };
 		});
 		api('POST', '/api/clients/:id/notes', (req) => this.createNote(req));
+		api('GET', '/api/clients/:id/touchpoints', (req) => {
+			const client = this.requireClient(req.params.id);
+			return { body: { data: this.touchpoints.filter((t) => t.client_id === client.id).sort((a, b) => a.time_utc.localeCompare(b.time_utc)) } };
+		});
+		api('POST', '/api/clients/:id/touchpoints', (req) => this.createTouchpoint(req));
+		api('POST', '/api/clients/:id/erasure-requests', (req) => this.requestErasure(req));
+		api('POST', '/api/clients/:id/erase', (req) => this.erase(req));
 		api('GET', '/api/transactions', (req) => this.listTransactions(req));
 		api('POST', '/api/transactions', (req) => this.createTransaction(req));
 		api('PUT', '/api/transactions/by-reference/:reference', (req) => this.putTransactionByReference(req));
@@ -503,6 +534,9 @@ export class CrmSimulator extends Simulator {
 			kyc_provider: null,
 			kyc_document_expires_on: null,
 			kyc_next_review_on: null,
+			marketing_consent: false,
+			marketing_consent_at: null,
+			erased_at: null,
 			...values,
 			created_at: now,
 			updated_at: now,
@@ -544,6 +578,7 @@ export class CrmSimulator extends Simulator {
 			'kyc_provider',
 			'kyc_document_expires_on',
 			'kyc_next_review_on',
+			'marketing_consent',
 		];
 		for (const field of Object.keys(body)) {
 			if (['id', 'created_at', 'updated_at'].includes(field)) check.add(field, 'is read-only');
@@ -614,6 +649,14 @@ export class CrmSimulator extends Simulator {
 			else if (typeof body[field] !== 'string' || !isValidDate((body[field] as string).trim())) check.add(field, 'must be a date in YYYY-MM-DD format, or null');
 			else values[field] = (body[field] as string).trim();
 		}
+		if (body.marketing_consent !== undefined) {
+			if (typeof body.marketing_consent !== 'boolean') check.add('marketing_consent', 'must be true or false');
+			else if (body.marketing_consent !== existing?.marketing_consent) {
+				values.marketing_consent = body.marketing_consent;
+				values.marketing_consent_at = body.marketing_consent ? iso(this.now()) : null;
+			}
+		}
+		if (existing?.erased_at) check.add('client', `was erased on ${existing.erased_at}; an erased client cannot be changed`);
 		check.throwIfFailed();
 		return values;
 	}
@@ -723,6 +766,64 @@ export class CrmSimulator extends Simulator {
 		this.notes.push(note);
 		this.emit('note.created', { ...note });
 		return { status: 201, body: note };
+	}
+
+	/** Stores a marketing touchpoint; the same one sent again (same time and click ids / UTM) is answered, not stored twice. */
+	private createTouchpoint(req: SandboxRequest): SandboxResponse {
+		const client = this.requireClient(req.params.id);
+		const body = this.objectBody(req);
+		const check = new Validation();
+		const time = body.timeUtc;
+		if (typeof time !== 'string' || !/Z$/.test(time) || Number.isNaN(Date.parse(time))) check.add('timeUtc', 'must be an ISO-8601 time in UTC ending in Z');
+		if (body.channel !== undefined && body.channel !== null && typeof body.channel !== 'string') check.add('channel', 'must be a string');
+		if (client.erased_at) check.add('client', `was erased on ${client.erased_at}`);
+		check.throwIfFailed();
+		const data = { ...body };
+		const same = this.touchpoints.find((t) => t.client_id === client.id && canonicalJson(t.data) === canonicalJson(data));
+		if (same) return { status: 200, body: same };
+		const touchpoint: CrmTouchpoint = {
+			id: this.nextTouchpointId++,
+			client_id: client.id,
+			time_utc: new Date(Date.parse(time as string)).toISOString(),
+			channel: typeof body.channel === 'string' ? body.channel : null,
+			data,
+			created_at: iso(this.now()),
+		};
+		this.touchpoints.push(touchpoint);
+		this.emit('touchpoint.created', { ...touchpoint });
+		return { status: 201, body: touchpoint };
+	}
+
+	/**
+	 * A client asked to be forgotten: announced with the personal data still present, so integrations
+	 * can remove the client from ad audiences first; `POST .../erase` completes it.
+	 */
+	private requestErasure(req: SandboxRequest): SandboxResponse {
+		const client = this.requireClient(req.params.id);
+		if (client.erased_at) throw new SandboxHttpError(409, { error: 'already_erased', message: `client ${client.id} was erased on ${client.erased_at}` });
+		const event = this.emit('client.erasure_requested', { ...client });
+		return { status: 202, body: { client_id: client.id, event_id: event.id } };
+	}
+
+	/** Replaces the personal data with placeholders, withdraws marketing consent, drops touchpoints. */
+	private erase(req: SandboxRequest): SandboxResponse {
+		const client = this.requireClient(req.params.id);
+		if (client.erased_at) return { body: client };
+		const at = iso(this.now());
+		Object.assign(client, {
+			first_name: 'Erased',
+			last_name: 'Client',
+			email: `erased-${client.id}@erased.invalid`,
+			phone: null,
+			date_of_birth: null,
+			marketing_consent: false,
+			marketing_consent_at: null,
+			erased_at: at,
+			updated_at: at,
+		});
+		this.touchpoints = this.touchpoints.filter((t) => t.client_id !== client.id);
+		this.emit('client.erased', { id: client.id, erased_at: at });
+		return { body: client };
 	}
 
 	// -------------------------------------------------------------------------------------------
@@ -1111,6 +1212,9 @@ export class CrmSimulator extends Simulator {
 			kyc_provider: null,
 			kyc_document_expires_on: '2031-04-11',
 			kyc_next_review_on: '2029-01-15',
+			marketing_consent: true,
+			marketing_consent_at: at,
+			erased_at: null,
 			created_at: at,
 			updated_at: at,
 		};
@@ -1129,6 +1233,8 @@ export class CrmSimulator extends Simulator {
 			risk_level: null,
 			kyc_document_expires_on: null,
 			kyc_next_review_on: null,
+			marketing_consent: false,
+			marketing_consent_at: null,
 		};
 		this.clients.set(maria.id, maria);
 		this.clients.set(jonas.id, jonas);

@@ -213,6 +213,44 @@ describe('CRM REST API', () => {
 	});
 });
 
+describe('CRM marketing: consent, touchpoints, erasure', () => {
+	it('records when marketing consent was given and clears it when withdrawn', async () => {
+		const given = await call('PATCH', '/api/clients/1002', { marketing_consent: true });
+		expect(given.json.marketing_consent).toBe(true);
+		expect(Date.parse(given.json.marketing_consent_at)).not.toBeNaN();
+		const withdrawn = await call('PATCH', '/api/clients/1002', { marketing_consent: false });
+		expect(withdrawn.json).toMatchObject({ marketing_consent: false, marketing_consent_at: null });
+		expect((await call('PATCH', '/api/clients/1002', { marketing_consent: 'yes' })).json.errors.marketing_consent).toEqual(['must be true or false']);
+	});
+
+	it('stores a client\'s touchpoints in time order, the same one once', async () => {
+		const later = { timeUtc: '2026-11-20T10:00:00Z', channel: 'paid_search', gclid: 'Cj0KCQiA-AbC_dEf' };
+		const earlier = { timeUtc: '2026-11-18T08:30:00Z', channel: 'paid_social', fbc: 'fb.1.1795509000000.IwAR2x' };
+		expect((await call('POST', '/api/clients/1001/touchpoints', later)).status).toBe(201);
+		expect((await call('POST', '/api/clients/1001/touchpoints', earlier)).status).toBe(201);
+		expect((await call('POST', '/api/clients/1001/touchpoints', { ...later })).status).toBe(200);
+		const listed = (await call('GET', '/api/clients/1001/touchpoints')).json.data;
+		expect(listed.map((t: { channel: string }) => t.channel)).toEqual(['paid_social', 'paid_search']);
+		expect(listed[1].data.gclid).toBe('Cj0KCQiA-AbC_dEf');
+		expect((await call('POST', '/api/clients/1001/touchpoints', { timeUtc: '2026-11-20 10:00' })).json.errors.timeUtc).toEqual(['must be an ISO-8601 time in UTC ending in Z']);
+	});
+
+	it('announces an erasure request with the personal data still there, then erases on completion', async () => {
+		await call('POST', '/api/clients/1001/touchpoints', { timeUtc: '2026-11-20T10:00:00Z', channel: 'email' });
+		const requested = await call('POST', '/api/clients/1001/erasure-requests');
+		expect(requested.status).toBe(202);
+		const announced = (await call('GET', '/api/events?type=client.erasure_requested')).json.data[0];
+		expect(announced.data).toMatchObject({ id: 1001, email: 'maria.georgiou@example.com', phone: '+35799123456' });
+
+		const erased = await call('POST', '/api/clients/1001/erase');
+		expect(erased.json).toMatchObject({ first_name: 'Erased', email: 'erased-1001@erased.invalid', phone: null, marketing_consent: false });
+		expect((await call('GET', '/api/clients/1001/touchpoints')).json.data).toEqual([]);
+		expect((await call('GET', '/api/events?type=client.erased')).json.data[0].data).toEqual({ id: 1001, erased_at: erased.json.erased_at });
+		expect((await call('PATCH', '/api/clients/1001', { first_name: 'Maria' })).json.errors.client[0]).toMatch(/was erased on/);
+		expect((await call('POST', '/api/clients/1001/erasure-requests')).status).toBe(409);
+	});
+});
+
 describe('CRM Idempotency-Key', () => {
 	const deposit = { client_id: 1001, type: 'deposit', amount: '100.00', currency: 'USD', psp_transaction_id: 'praxis-7' };
 
