@@ -204,6 +204,22 @@ export interface Touchpoint {
 	fbp?: string;
 	ttclid?: string;
 	msclkid?: string;
+	/** LinkedIn (`li_fat_id`) and X (`twclid`) click ids, kept exactly as received. */
+	liFatId?: string;
+	twclid?: string;
+	/** `utm_id`: the campaign id some ad platforms add next to utm_campaign. */
+	utmId?: string;
+	/** The referring page's URL (HTTP Referer), when the browser sent one. */
+	referrer?: string;
+	/**
+	 * The gclid held in Google's `_gcl_aw` cookie (GCL.<seconds>.<gclid>): an earlier ad click, kept
+	 * for offline conversion upload. It is not this visit's click, so it never decides the channel.
+	 */
+	cookieGclid?: string;
+	/** TikTok's `_ttp` browser cookie, kept as is. */
+	ttp?: string;
+	/** The marketing channel, e.g. "paid_search", "paid_social", "email", "direct" (lib/attribution.ts). */
+	channel?: string;
 	raw?: unknown;
 }
 
@@ -220,6 +236,47 @@ export interface Conversion {
 	touchpoint?: Touchpoint;
 	destination?: 'meta' | 'google_ads' | string;
 	raw?: unknown;
+}
+
+/**
+ * What an ad platform made of one conversion (or audience member) sent to it: a row of an upload,
+ * so templates route on `status` whatever the platform.
+ */
+export interface ConversionUploadResult {
+	destination: 'google_ads' | 'meta' | string;
+	/**
+	 * uploaded: accepted; alreadyUploaded: the platform had it already (a resend); notMatched:
+	 * accepted but matched to no click (can be ignored); retryLater: refused for now, send again after
+	 * `retryAfterUtc`; done / running: an audience job finished, or still runs.
+	 */
+	status: 'uploaded' | 'alreadyUploaded' | 'notMatched' | 'retryLater' | 'done' | 'running';
+	conversion?: Conversion;
+	/** The platform's own refusal, when there was one: its code, the field, its message. */
+	vendorError?: { code: string; field?: string; message: string };
+	retryAfterUtc?: UtcTimestamp;
+	raw?: unknown;
+}
+
+/**
+ * One client's row in an ad platform's audience sync (Meta Custom Audiences): what was done, in
+ * which upload session and batch, and what the platform reported for that batch.
+ */
+export interface AudienceMembershipChange {
+	audienceId: string;
+	operation: 'add' | 'remove' | 'replace';
+	/** The upload session all batches of one run share (Meta session_id). */
+	sessionId: string;
+	/** 1-based batch number within the session, and how many batches there were. */
+	batch: number;
+	batchCount: number;
+	lastBatch: boolean;
+	/** Rows the platform received and rows it could not use, for the whole batch. */
+	numReceived: number;
+	numInvalidEntries: number;
+	/** The identifier columns sent (Meta schema keys). */
+	schema: string[];
+	clientId?: string;
+	destination?: 'meta' | string;
 }
 
 /** The names of the canonical shapes, for mapping profiles and validation messages. */
