@@ -161,3 +161,96 @@ export function hashIdentifier(
 	if (SHA256_HEX.test(text)) return text;
 	return sha256Hex(normalizeIdentifier(kind, text, destination, defaultCallingCode));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Meta's own key names for the same identifiers (reference/ads.md §1.3 and §2), so the
+// Conversions API `user_data` and Custom Audience `payload.schema` are built from one table.
+
+/** Conversions API `user_data` keys that Meta wants SHA-256 hashed (NODE-SDK user-data.js). */
+export const META_HASHED_USER_DATA_KEYS = ['em', 'ph', 'fn', 'ln', 'db', 'ge', 'ct', 'st', 'zp', 'country', 'external_id'] as const;
+export type MetaHashedUserDataKey = (typeof META_HASHED_USER_DATA_KEYS)[number];
+
+/** Conversions API `user_data` keys sent as they are: hashing them breaks matching (M-CIP, M-FBC). */
+export const META_PLAIN_USER_DATA_KEYS = ['client_ip_address', 'client_user_agent', 'fbc', 'fbp', 'lead_id'] as const;
+export type MetaPlainUserDataKey = (typeof META_PLAIN_USER_DATA_KEYS)[number];
+
+/** Which identifier fills which hashed `user_data` key. */
+export const META_USER_DATA_KEY: Readonly<Record<IdentifierKind, MetaHashedUserDataKey>> = {
+	email: 'em',
+	phone: 'ph',
+	firstName: 'fn',
+	lastName: 'ln',
+	dateOfBirth: 'db',
+	gender: 'ge',
+	city: 'ct',
+	state: 'st',
+	zip: 'zp',
+	country: 'country',
+	externalId: 'external_id',
+};
+
+/** Custom Audience multi-key schema columns (M-CAU), in the order Meta lists them. */
+export const META_AUDIENCE_KEYS = [
+	'EXTERN_ID',
+	'EMAIL',
+	'PHONE',
+	'GEN',
+	'DOBY',
+	'DOBM',
+	'DOBD',
+	'LN',
+	'FN',
+	'FI',
+	'CT',
+	'ST',
+	'ZIP',
+	'COUNTRY',
+] as const;
+export type MetaAudienceKey = (typeof META_AUDIENCE_KEYS)[number];
+
+/** The identifier each audience column is read from. */
+export const META_AUDIENCE_SOURCE: Readonly<Record<MetaAudienceKey, IdentifierKind>> = {
+	EXTERN_ID: 'externalId',
+	EMAIL: 'email',
+	PHONE: 'phone',
+	GEN: 'gender',
+	DOBY: 'dateOfBirth',
+	DOBM: 'dateOfBirth',
+	DOBD: 'dateOfBirth',
+	LN: 'lastName',
+	FN: 'firstName',
+	FI: 'firstName',
+	CT: 'city',
+	ST: 'state',
+	ZIP: 'zip',
+	COUNTRY: 'country',
+};
+
+/**
+ * One audience column, normalised the way the CAPI key of the same identifier is (§2: "same rules
+ * as CAPI"), then hashed. Date of birth is split into year (YYYY), month (MM) and day (DD), and
+ * FI is the first initial of the first name. A pre-hashed value passes through unchanged.
+ */
+export function hashMetaAudienceValue(key: MetaAudienceKey, value: string, defaultCallingCode?: string): string {
+	const text = String(value).trim();
+	if (SHA256_HEX.test(text)) return text;
+	const kind = META_AUDIENCE_SOURCE[key];
+	const normalized = normalizeIdentifier(kind, text, 'meta', defaultCallingCode);
+	switch (key) {
+		case 'DOBY':
+			return sha256Hex(normalized.slice(0, 4));
+		case 'DOBM':
+			return sha256Hex(normalized.slice(4, 6));
+		case 'DOBD':
+			return sha256Hex(normalized.slice(6, 8));
+		case 'FI':
+			return sha256Hex(Array.from(normalized)[0] ?? '');
+		default:
+			return sha256Hex(normalized);
+	}
+}
+
+/** Whether a value is what Meta accepts in a hashed field: lowercase hex SHA-256, 64 characters. */
+export function isSha256Hex(value: string): boolean {
+	return SHA256_HEX.test(value);
+}

@@ -7,6 +7,8 @@ import { CoinspaidSimulator } from './coinspaid';
 import { CrmSimulator } from './crm';
 import { CTraderSimulator } from './ctrader';
 import { startSimulator, type RunningSimulator, type Simulator } from './framework';
+import { GoogleAdsSimulator } from './googleAds';
+import { MetaSimulator } from './meta';
 import { Mt5Simulator } from './mt5';
 import { OnfidoSimulator } from './onfido';
 import { PraxisSimulator } from './praxis';
@@ -22,6 +24,8 @@ export interface Sandbox {
 	coinspaid: RunningSimulator<CoinspaidSimulator>;
 	onfido: RunningSimulator<OnfidoSimulator>;
 	sumsub: RunningSimulator<SumsubSimulator>;
+	meta: RunningSimulator<MetaSimulator>;
+	googleAds: RunningSimulator<GoogleAdsSimulator>;
 	smtp: SmtpSandbox;
 	/** Every HTTP simulator by name, for generic loops (reset, print). */
 	all(): Array<RunningSimulator<Simulator>>;
@@ -42,7 +46,9 @@ export async function startSandbox(options: { basePort?: number; host?: string }
 	const coinspaid = await startSimulator(new CoinspaidSimulator(), { port: port(7), host });
 	const onfido = await startSimulator(new OnfidoSimulator(), { port: port(9), host });
 	const sumsub = await startSimulator(new SumsubSimulator(), { port: port(8), host });
-	const all = () => [mt5, ctrader, crm, alerts, praxis, coinspaid, onfido, sumsub, smtp.mailbox] as Array<RunningSimulator<Simulator>>;
+	const meta = await startSimulator(new MetaSimulator(), { port: port(11), host });
+	const googleAds = await startSimulator(new GoogleAdsSimulator(), { port: port(10), host });
+	const all = () => [mt5, ctrader, crm, alerts, praxis, coinspaid, onfido, sumsub, meta, googleAds, smtp.mailbox] as Array<RunningSimulator<Simulator>>;
 	return {
 		mt5,
 		ctrader,
@@ -52,6 +58,8 @@ export async function startSandbox(options: { basePort?: number; host?: string }
 		coinspaid,
 		onfido,
 		sumsub,
+		meta,
+		googleAds,
 		smtp,
 		all,
 		reset: () => {
