@@ -1,33 +1,29 @@
 /**
  * The loop for operations that send many items in one vendor request (Meta's 1,000 events or
- * 10,000 audience rows per call), written once like `runPerItem`:
+ * 10,000 audience rows per call, Google Ads' 2,000 conversions or 100,000 Customer Match
+ * identifiers), written once on top of `runPerItemRouted`:
  * 1. every item is prepared on its own first — validated and turned into its part of a request —
  *    so a bad item is reported naming its field and never reaches the vendor, where it could sink
- *    the batch it would have travelled in; an item may also be routed elsewhere (e.g. "Not Sent"
- *    for missing consent), never silently dropped;
- * 2. the prepared items are sent in batches; each sent item gets its own result, paired with its
- *    input item; when a batch fails, each of its items fails with the batch's reason.
+ *    the batch it would have travelled in; an item may also be routed to an output without being
+ *    sent (e.g. Meta's "Not Sent" for missing consent), never silently dropped;
+ * 2. the prepared items are sent in batches; the vendor's verdict on each row (a result on some
+ *    output, or an error) comes back to that row's item; when a batch fails as a whole, each of its
+ *    items fails with the batch's reason.
  *
- * Failed items are routed as `runPerItem` routes them (Settings → On Error): as `{ error }` items on
- * `failedItemsOutput` (n8n moves them to the error output under "Continue (using error output)"),
- * or the execution stops naming the first failed item. When the user did not choose to continue,
- * invalid items stop the execution before anything is sent.
+ * Pairing, routing and the error output are `runPerItemRouted`'s, unchanged, so results leave in
+ * item order. When the node is set to stop on errors, one invalid item stops the node BEFORE
+ * anything is sent, so an execution never half-uploads a list it then reports as failed; a failed
+ * batch stops the batches after it.
  */
-import {
-	NodeApiError,
-	NodeOperationError,
-	type IDataObject,
-	type IExecuteFunctions,
-	type INodeExecutionData,
-	type JsonObject,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { attemptAsync } from './errors';
+import { runPerItemRouted, type RoutedItemResult, type RoutedOutputs } from './perItem';
 
-/** What preparing one item gave: a payload to send, or results routed to an output now. */
-export type Prepared<T> = { send: T } | { route: { output: number; json: IDataObject } };
+/** What preparing one item gave: a payload to send, or a result routed to an output now, unsent. */
+export type Prepared<T> = { send: T } | { route: RoutedItemResult };
 
-export interface PreparedItem<T> {
+export interface BatchRow<T> {
 	itemIndex: number;
 	item: INodeExecutionData;
 	payload: T;
@@ -37,109 +33,106 @@ export interface BatchPlan {
 	/** Position of this batch (0-based) and how many there are. */
 	batchIndex: number;
 	batchCount: number;
-	/** Items prepared for sending across all batches. */
-	itemCount: number;
+	/** Rows prepared for sending across all batches. */
+	rowCount: number;
 }
 
-export interface BatchedOperation<T> {
-	outputCount: number;
-	/** Where the results of sent items go. */
-	sentOutput: number;
-	/** Where failed items go (see RoutedOutputs in perItem.ts): never the output that is acted on. */
-	failedItemsOutput: number;
+/** The vendor's verdict on one row: where its result goes, or the error its item fails with. */
+export type RowOutcome = RoutedItemResult | Error;
+
+export interface BatchedOperation<T> extends RoutedOutputs {
+	/** Rows per call to the vendor (at least 1). */
 	batchSize: number;
+	/** Reads one item; throws (e.g. a FieldError naming the field) when the item is invalid. */
 	prepare: (itemIndex: number, item: INodeExecutionData) => Promise<Prepared<T>>;
-	/** Sends one batch; answers one JSON result per item, in order. */
-	send: (batch: Array<PreparedItem<T>>, plan: BatchPlan) => Promise<IDataObject[]>;
+	/** Sends one batch; answers one outcome per row, in order. */
+	send: (batch: Array<BatchRow<T>>, plan: BatchPlan) => Promise<RowOutcome[]>;
 	/**
-	 * Whether the batches after a failed one are still sent. False when batches belong together
-	 * (an audience replace session): the rest then fail with a message saying why.
+	 * False when batches belong together (an audience replace session): after a failed batch the
+	 * rest are not sent and fail with a message saying why. Default true.
 	 */
-	continueAfterFailedBatch: boolean;
-	/** Called with the prepared items before batching (e.g. to refuse an empty replace). */
-	beforeSend?: (prepared: Array<PreparedItem<T>>) => Error | undefined;
+	continueAfterFailedBatch?: boolean;
+	/**
+	 * Checked once there are rows to send, before any is sent (e.g. the node's settings): an error
+	 * fails every row, since throwing in the continue modes would pass the input through (perItem.ts).
+	 */
+	beforeSend?: (rows: Array<BatchRow<T>>) => Error | undefined;
 }
 
-function toNodeError(ctx: IExecuteFunctions, error: Error, itemIndex: number): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		error.context = { ...error.context, itemIndex };
-		return error;
+/** Splits a list into consecutive chunks of at most `size` units; a row weighs `weightOf` units (1 by default). */
+export function chunk<T>(list: readonly T[], size: number, weightOf: (entry: T) => number = () => 1): T[][] {
+	if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size ${size} must be a whole number of at least 1`);
+	const chunks: T[][] = [];
+	let current: T[] = [];
+	let weight = 0;
+	for (const entry of list) {
+		const entryWeight = weightOf(entry);
+		// A row heavier than a whole batch still travels, alone: the vendor is the one to refuse it.
+		if (current.length && weight + entryWeight > size) {
+			chunks.push(current);
+			current = [];
+			weight = 0;
+		}
+		current.push(entry);
+		weight += entryWeight;
 	}
-	if ((error as { httpCode?: unknown }).httpCode !== undefined) return new NodeApiError(ctx.getNode(), error as unknown as JsonObject, { itemIndex });
-	return new NodeOperationError(ctx.getNode(), error, { itemIndex, message: error.message });
-}
-
-/** The one-key error item n8n recognises (see errorItem in perItem.ts). */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
-	const detail = typeof error.description === 'string' && error.description ? ` (${error.description})` : '';
-	return { json: { error: `${error.message}${detail}` }, pairedItem: { item: itemIndex } };
+	if (current.length) chunks.push(current);
+	return chunks;
 }
 
 export async function runInBatches<T>(this: IExecuteFunctions, operation: BatchedOperation<T>): Promise<INodeExecutionData[][]> {
-	const { outputCount, sentOutput, failedItemsOutput } = operation;
-	for (const output of [sentOutput, failedItemsOutput]) {
-		if (!Number.isInteger(output) || output < 0 || output >= outputCount) throw new RangeError(`output ${output} is not one of the ${outputCount} main outputs`);
+	const { outputCount, failedItemsOutput } = operation;
+	// Checked here as well as in runPerItemRouted: that check comes only after the batches are sent.
+	if (!Number.isInteger(failedItemsOutput) || failedItemsOutput < 0 || failedItemsOutput >= outputCount) {
+		throw new RangeError(`failedItemsOutput ${failedItemsOutput} is not one of the ${outputCount} main outputs`);
 	}
-	if (!Number.isInteger(operation.batchSize) || operation.batchSize < 1) throw new RangeError('batchSize must be a whole number of at least 1');
-	const data: INodeExecutionData[][] = Array.from({ length: outputCount }, () => []);
-	const continueOnFail = this.continueOnFail();
-	const fail = (error: Error, itemIndex: number) => {
-		const nodeError = toNodeError(this, error, itemIndex);
-		if (!continueOnFail) return nodeError;
-		data[failedItemsOutput].push(errorItem(nodeError, itemIndex));
-		return undefined;
-	};
-
+	const stopsOnError = !this.continueOnFail();
 	const items = this.getInputData();
-	const prepared: Array<PreparedItem<T>> = [];
+	const outcomes = new Map<number, RowOutcome>();
+	const rows: Array<BatchRow<T>> = [];
+	let invalid = false;
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const outcome = await attemptAsync(async () => await operation.prepare(itemIndex, items[itemIndex]));
-		if (!outcome.ok) {
-			const stop = fail(outcome.error, itemIndex);
-			if (stop) throw stop;
-			continue;
-		}
-		const result = outcome.value;
-		if ('send' in result) prepared.push({ itemIndex, item: items[itemIndex], payload: result.send });
-		else data[result.route.output].push({ json: result.route.json, pairedItem: { item: itemIndex } });
+		const prepared = await attemptAsync(async () => await operation.prepare(itemIndex, items[itemIndex]));
+		if (!prepared.ok) {
+			outcomes.set(itemIndex, prepared.error);
+			invalid = true;
+			// This item stops the node below; reading the rest would change nothing.
+			if (stopsOnError) break;
+		} else if ('route' in prepared.value) outcomes.set(itemIndex, prepared.value.route);
+		else rows.push({ itemIndex, item: items[itemIndex], payload: prepared.value.send });
 	}
 
-	const refusal = prepared.length ? operation.beforeSend?.(prepared) : undefined;
-	if (refusal) {
-		for (const { itemIndex } of prepared) {
-			const stop = fail(refusal, itemIndex);
-			if (stop) throw stop;
+	const refusal = rows.length ? operation.beforeSend?.(rows) : undefined;
+	if (refusal) for (const { itemIndex } of rows) outcomes.set(itemIndex, refusal);
+	else if (!(stopsOnError && invalid)) {
+		const batches = chunk(rows, operation.batchSize);
+		let brokenBy: { batchIndex: number; error: Error } | undefined;
+		for (let batchIndex = 0; batchIndex < batches.length; batchIndex++) {
+			const batch = batches[batchIndex];
+			if (brokenBy) {
+				const error = new Error(
+					`Not sent: batch ${brokenBy.batchIndex + 1} of ${batches.length} failed before it (${brokenBy.error.message}), and these batches only work together`,
+				);
+				for (const { itemIndex } of batch) outcomes.set(itemIndex, error);
+				continue;
+			}
+			const sent = await attemptAsync(async () => await operation.send(batch, { batchIndex, batchCount: batches.length, rowCount: rows.length }));
+			batch.forEach(({ itemIndex }, position) => {
+				const outcome = sent.ok ? sent.value[position] : sent.error;
+				outcomes.set(itemIndex, outcome ?? new Error('the service gave no result for this row'));
+			});
+			if (!sent.ok) {
+				if (stopsOnError) break;
+				if (operation.continueAfterFailedBatch === false) brokenBy = { batchIndex, error: sent.error };
+			}
 		}
-		return data;
 	}
 
-	const batches: Array<Array<PreparedItem<T>>> = [];
-	for (let i = 0; i < prepared.length; i += operation.batchSize) batches.push(prepared.slice(i, i + operation.batchSize));
-	let brokenBy: { batchIndex: number; error: Error } | undefined;
-	for (let batchIndex = 0; batchIndex < batches.length; batchIndex++) {
-		const batch = batches[batchIndex];
-		if (brokenBy) {
-			const error = new Error(
-				`Not sent: batch ${brokenBy.batchIndex + 1} of ${batches.length} failed before it (${brokenBy.error.message}), and these batches only work together`,
-			);
-			for (const { itemIndex } of batch) {
-				const stop = fail(error, itemIndex);
-				if (stop) throw stop;
-			}
-			continue;
-		}
-		const sent = await attemptAsync(async () => await operation.send(batch, { batchIndex, batchCount: batches.length, itemCount: prepared.length }));
-		if (!sent.ok) {
-			if (!operation.continueAfterFailedBatch) brokenBy = { batchIndex, error: sent.error };
-			for (const { itemIndex } of batch) {
-				const stop = fail(sent.error, itemIndex);
-				if (stop) throw stop;
-			}
-			continue;
-		}
-		batch.forEach(({ itemIndex }, position) => {
-			data[sentOutput].push({ json: sent.value[position] ?? {}, pairedItem: { item: itemIndex } });
-		});
-	}
-	return data;
+	return await runPerItemRouted.call(this, operation, async (itemIndex) => {
+		const outcome = outcomes.get(itemIndex);
+		// Not sent because the node stops on errors: the failed item before it has stopped the node.
+		if (outcome === undefined) return { output: failedItemsOutput, result: null };
+		if (outcome instanceof Error) throw outcome;
+		return outcome;
+	});
 }

@@ -16,7 +16,7 @@
 import { DateTime } from 'luxon';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runBatchedRouted, type BatchRow, type RowOutcome } from '../../../lib/batchPerItem';
+import { runInBatches, type RowOutcome } from '../../../lib/batches';
 import { attempt, FieldError } from '../../../lib/errors';
 import { googleConversionDateTime, type ClickIdKind, type GoogleConsentStatus } from '../../../lib/googleAds';
 import type { ConversionUploadResult } from '../../../lib/model';
@@ -221,17 +221,18 @@ export async function uploadConversions(ctx: IExecuteFunctions, prepare: (itemIn
 	const validateOnly = readOption<boolean>(ctx, 0, 'validateOnly', false) === true;
 	const includeRaw = readOption<boolean>(ctx, 0, 'includeRaw', false) === true;
 	const policy = readRetryPolicy(ctx, 0);
-	return await (runBatchedRouted<PreparedConversion>).call(
-		ctx,
+	return await (runInBatches<PreparedConversion>).call(ctx, {
 		// Under "Continue" (without an error output) a failed row must not look uploaded: it stays on Retry Later.
-		{ outputCount: 2, failedItemsOutput: OUTPUT_RETRY_LATER, batchSize },
-		async (itemIndex) => prepare(itemIndex),
-		async (rows: Array<BatchRow<PreparedConversion>>) => {
+		outputCount: 2,
+		failedItemsOutput: OUTPUT_RETRY_LATER,
+		batchSize,
+		prepare: async (itemIndex) => ({ send: prepare(itemIndex) }),
+		send: async (rows) => {
 			// One call per customer: the customer is in the URL.
 			const outcomes: RowOutcome[] = new Array(rows.length);
 			const byCustomer = new Map<string, number[]>();
-			rows.forEach(({ row }, i) => {
-				const id = String(row.summary.customerId);
+			rows.forEach(({ payload }, i) => {
+				const id = String(payload.summary.customerId);
 				byCustomer.set(id, [...(byCustomer.get(id) ?? []), i]);
 			});
 			for (const [customerId, positions] of byCustomer) {
@@ -239,17 +240,17 @@ export async function uploadConversions(ctx: IExecuteFunctions, prepare: (itemIn
 					ctx,
 					'POST',
 					`customers/${customerId}:uploadClickConversions`,
-					{ conversions: positions.map((i) => rows[i].row.body), partialFailure: true, ...(validateOnly ? { validateOnly: true } : {}) },
+					{ conversions: positions.map((i) => rows[i].payload.body), partialFailure: true, ...(validateOnly ? { validateOnly: true } : {}) },
 					`upload ${positions.length} conversion${positions.length === 1 ? '' : 's'} to customer ${customerId}`,
 					{ policy, idempotent: true },
 				);
 				const errors = googleAdsErrorsOf(answer.partialFailureError);
 				positions.forEach((position, index) => {
 					const rowErrors = errors.filter((e) => e.index === index);
-					outcomes[position] = outcomeFor(rows[position].row, rowErrors, answer.results?.[index], includeRaw, validateOnly);
+					outcomes[position] = outcomeFor(rows[position].payload, rowErrors, answer.results?.[index], includeRaw, validateOnly);
 				});
 			}
 			return outcomes;
 		},
-	);
+	});
 }

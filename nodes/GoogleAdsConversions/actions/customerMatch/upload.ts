@@ -14,7 +14,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { runBatchedRouted, type BatchRow, type RowOutcome } from '../../../../lib/batchPerItem';
+import { chunk, runInBatches, type BatchRow, type RowOutcome } from '../../../../lib/batches';
 import { FieldError } from '../../../../lib/errors';
 import { googleAddressInfo, googleResourceName, googleUserIdentifiers } from '../../../../lib/googleAds';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
@@ -144,25 +144,6 @@ function readMember(ctx: IExecuteFunctions, itemIndex: number): Member {
 	return { customerId, userList, side, userIdentifiers, kinds: userIdentifiers.map((identifier) => Object.keys(identifier)[0]) };
 }
 
-/** Consecutive groups whose identifiers add up to at most `limit`. */
-function byIdentifiers<T extends { row: Member }>(rows: T[], limit: number): T[][] {
-	const groups: T[][] = [];
-	let current: T[] = [];
-	let count = 0;
-	for (const row of rows) {
-		const size = row.row.userIdentifiers.length;
-		if (current.length && count + size > limit) {
-			groups.push(current);
-			current = [];
-			count = 0;
-		}
-		current.push(row);
-		count += size;
-	}
-	if (current.length) groups.push(current);
-	return groups;
-}
-
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const identifiersPerRequest = readWholeOption(this, 'identifiersPerRequest', 'Identifiers per Request', 10000, 1, MAX_IDENTIFIERS_PER_REQUEST);
 	const maxPolls = readWholeOption(this, 'maxPolls', 'Max Polls', 20, 0, 100_000);
@@ -175,10 +156,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const send = async (rows: Array<BatchRow<Member>>): Promise<RowOutcome[]> => {
 		const outcomes: RowOutcome[] = new Array(rows.length);
-		const first = rows[0].row;
-		const mixed = rows.find(({ row }) => row.userList !== first.userList);
+		const first = rows[0].payload;
+		const mixed = rows.find(({ payload }) => payload.userList !== first.userList);
 		if (mixed) {
-			const error = new FieldError('User List', `all items of one run must go to the same list; item ${mixed.itemIndex + 1} names ${mixed.row.userList}, the first ${first.userList}`);
+			const error = new FieldError('User List', `all items of one run must go to the same list; item ${mixed.itemIndex + 1} names ${mixed.payload.userList}, the first ${first.userList}`);
 			return rows.map(() => error);
 		}
 		const consent = { ...(adUserData ? { adUserData } : {}), ...(adPersonalization ? { adPersonalization } : {}) };
@@ -192,12 +173,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		);
 		const job = created.resourceName;
 		const positions = rows.map((row, position) => ({ ...row, position }));
-		for (const group of byIdentifiers(positions, identifiersPerRequest)) {
+		// Google counts the limit in identifiers, not members.
+		for (const group of chunk(positions, identifiersPerRequest, ({ payload }) => payload.userIdentifiers.length)) {
 			const answer = await googleAdsRequest<{ partialFailureError?: unknown }>(
 				this,
 				'POST',
 				`${job}:addOperations`,
-				{ enablePartialFailure: true, operations: group.map(({ row }) => ({ [row.side]: { userIdentifiers: row.userIdentifiers } })) },
+				{ enablePartialFailure: true, operations: group.map(({ payload }) => ({ [payload.side]: { userIdentifiers: payload.userIdentifiers } })) },
 				`add ${group.length} member${group.length === 1 ? '' : 's'} to job ${job}`,
 				// Adding the same person twice to a job changes nothing.
 				{ policy, idempotent: true },
@@ -209,7 +191,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		await googleAdsRequest(this, 'POST', `${job}:run`, {}, `run job ${job}`, { policy, idempotent: false });
 		const state = await pollJob(this, job, { intervalMs: intervalSeconds * 1000, maxPolls, policy });
-		rows.forEach(({ row }, position) => {
+		rows.forEach(({ payload: member }, position) => {
 			if (outcomes[position]) return;
 			if (state.status === 'FAILED') {
 				outcomes[position] = new Error(`Google Ads Customer Match job ${job} failed${state.failureReason ? `: ${state.failureReason}` : ''}`);
@@ -221,10 +203,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				result: {
 					status: done ? 'done' : 'running',
 					destination: 'google_ads',
-					customerId: row.customerId,
-					userList: row.userList,
-					membersAction: row.side === 'create' ? 'add' : 'remove',
-					identifiers: row.kinds,
+					customerId: member.customerId,
+					userList: member.userList,
+					membersAction: member.side === 'create' ? 'add' : 'remove',
+					identifiers: member.kinds,
 					job,
 					jobStatus: state.status,
 					...(includeRaw ? { raw: { job: state } as IDataObject } : {}),
@@ -234,11 +216,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return outcomes;
 	};
 
-	return await (runBatchedRouted<Member>).call(
-		this,
-		// One job for the whole run: every member is handed to `send` at once, which batches by identifiers.
-		{ outputCount: 2, failedItemsOutput: OUTPUT_RETRY_LATER, batchSize: Number.MAX_SAFE_INTEGER },
-		async (itemIndex) => readMember(this, itemIndex),
+	return await (runInBatches<Member>).call(this, {
+		outputCount: 2,
+		failedItemsOutput: OUTPUT_RETRY_LATER,
+		// One job for the whole run, whose verdict comes only after it ran: every member is handed to
+		// `send` at once, which adds them to the job in requests of at most Identifiers per Request.
+		batchSize: Number.MAX_SAFE_INTEGER,
+		prepare: async (itemIndex) => ({ send: readMember(this, itemIndex) }),
 		send,
-	);
+	});
 }

@@ -120,7 +120,6 @@ export function usersOperation(change: AudienceChange) {
 
 		return await (runInBatches<string[]>).call(this, {
 			outputCount: OUTPUT_COUNT,
-			sentOutput: SENT,
 			failedItemsOutput: NOT_SENT,
 			batchSize: size.ok ? size.value : META_MAX_AUDIENCE_ROWS_PER_REQUEST,
 			continueAfterFailedBatch: change !== 'replace',
@@ -141,7 +140,7 @@ export function usersOperation(change: AudienceChange) {
 							change === 'replace'
 								? 'No consent to ad personalisation; left out of the new audience membership'
 								: 'No consent to ad personalisation; not added to the audience';
-						return { route: { output: NOT_SENT, json: notSentJson(item.json, 'consent_missing', `${reason} (Consent is ${JSON.stringify(consent.value ?? null)})`) } };
+						return { route: { output: NOT_SENT, result: { json: notSentJson(item.json, 'consent_missing', `${reason} (Consent is ${JSON.stringify(consent.value ?? null)})`) } } };
 					}
 				}
 				if (!schema.ok) return { send: [] };
@@ -155,7 +154,7 @@ export function usersOperation(change: AudienceChange) {
 					session_id: sessionId,
 					batch_seq: plan.batchIndex + 1,
 					last_batch_flag: last,
-					estimated_num_total: plan.itemCount,
+					estimated_num_total: plan.rowCount,
 				};
 				const answer = await metaRequest<{ session_id?: string | number; num_received?: number; num_invalid_entries?: number }>(
 					this,
@@ -183,7 +182,7 @@ export function usersOperation(change: AudienceChange) {
 						...(typeof clientId === 'string' || typeof clientId === 'number' ? { clientId: String(clientId) } : {}),
 						destination: 'meta',
 					};
-					return result as unknown as IDataObject;
+					return { output: SENT, result: { json: result as unknown as IDataObject } };
 				});
 			},
 		});

@@ -191,10 +191,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	return await (runInBatches<BuiltEvent>).call(this, {
 		outputCount: OUTPUT_COUNT,
-		sentOutput: SENT,
 		failedItemsOutput: NOT_SENT,
 		batchSize: size.ok ? size.value : META_MAX_EVENTS_PER_REQUEST,
-		continueAfterFailedBatch: true,
 		// A bad setting fails every item rather than throwing (see perItem.ts on the continue modes).
 		beforeSend: () => (!size.ok ? size.error : !policy.ok ? policy.error : undefined),
 		prepare: async (itemIndex, item) => {
@@ -203,7 +201,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				return {
 					route: {
 						output: NOT_SENT,
-						json: notSentJson(item.json, 'consent_missing', `No consent to ad measurement (Consent is ${JSON.stringify(consent.value ?? null)}); nothing was sent to Meta`),
+						result: { json: notSentJson(item.json, 'consent_missing', `No consent to ad measurement (Consent is ${JSON.stringify(consent.value ?? null)}); nothing was sent to Meta`) },
 					},
 				};
 			}
@@ -248,15 +246,20 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				policy.ok ? policy.value : undefined,
 			);
 			return batch.map(({ payload }) => ({
-				...payload.conversion,
-				actionSource: payload.event.action_source,
-				pixelId: meta.pixelId,
-				fbtraceId: answer.fbtrace_id ?? '',
-				eventsReceived: answer.events_received ?? 0,
-				batch: plan.batchIndex + 1,
-				batchCount: plan.batchCount,
-				...(testEventCode ? { testEventCode } : {}),
-			})) as unknown as IDataObject[];
+				output: SENT,
+				result: {
+					json: {
+						...payload.conversion,
+						actionSource: payload.event.action_source,
+						pixelId: meta.pixelId,
+						fbtraceId: answer.fbtrace_id ?? '',
+						eventsReceived: answer.events_received ?? 0,
+						batch: plan.batchIndex + 1,
+						batchCount: plan.batchCount,
+						...(testEventCode ? { testEventCode } : {}),
+					} as unknown as IDataObject,
+				},
+			}));
 		},
 	});
 }
