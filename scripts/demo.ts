@@ -10,7 +10,7 @@ import { openPraxisDeposit, openPraxisWithdrawal } from '../sandbox/praxis';
 import { decide, resumeUrlIn } from '../test/e2e/approvals';
 import { startN8n, type N8nInstance } from '../test/e2e/n8n';
 import type { E2eWorkflow } from '../test/e2e/n8n';
-import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames } from '../test/e2e/templates';
+import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames, WEBSITE_FORM_KEY } from '../test/e2e/templates';
 
 const CRM_WEBHOOK_SECRET = 'whsec_demo_crm_5d1c9a0b7e3f4a2c8b6d';
 const once = process.argv.includes('--once');
@@ -68,6 +68,29 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 		const delivery = deliveriesOf()[before];
 		steps.push({ time, what, outcome: created.status === 201 ? describeDelivery(delivery) : `CRM refused: ${JSON.stringify(created.json)}` });
 	};
+
+	// A visitor from a Google ad fills in the website's lead form (the website's server posts it to n8n).
+	const lead = await fetch(n8n.webhookUrl('lead'), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-form-key': WEBSITE_FORM_KEY },
+		body: JSON.stringify({
+			first_name: 'Giorgos',
+			last_name: 'Neophytou',
+			email: 'giorgos.neophytou@example.com',
+			country: 'CY',
+			marketing_consent: true,
+			landing_url: 'https://broker.example/open-account?utm_source=google&utm_medium=cpc&utm_campaign=cy-forex-q4&gclid=Cj0KCQiA-Ab_Cd12XyZ',
+		}),
+	});
+	const leadAnswer = (await lead.json().catch(() => ({}))) as Record<string, unknown>;
+	steps.push({
+		time: '07:50',
+		what: 'A visitor from a Google ad sends the lead form',
+		outcome: leadAnswer.ok
+			? `lead ${String(leadAnswer.clientId)} in the CRM with a ${String(leadAnswer.channel)} touchpoint (gclid kept exactly) and marketing consent`
+			: `not saved (unexpected): ${JSON.stringify(leadAnswer)}`,
+	});
+	await crm.idle();
 
 	await registerClient('08:05', 'Client registers on the website (CRM client.created)', {
 		first_name: 'Eleni',

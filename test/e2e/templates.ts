@@ -20,6 +20,9 @@ const ONFIDO_WORKFLOW_PLACEHOLDER = 'REPLACE_WITH_YOUR_ONFIDO_WORKFLOW_ID';
 /** The header value that lets ops (and tests, and the demo) start on-demand runs of templates. */
 export const OPS_RUN_KEY = 'ops-run-key-sandbox-7f3a9c';
 
+/** The header value the brokerage's website server sends with each lead form (X-Form-Key). */
+export const WEBSITE_FORM_KEY = 'website-form-key-sandbox-2b8e41';
+
 export interface SandboxWiring {
 	alertWebhookUrl: string;
 	/** The secret the CRM signs its webhooks with (the CRM subscription's secret). */
@@ -35,6 +38,8 @@ export interface SandboxWiring {
 	sumsub: { baseUrl: string; appToken: string; secretKey: string; webhookSecret: string; digestAlgorithm: string };
 	onfido: { baseUrl: string; apiToken: string; webhookToken: string; workflowId: string };
 	smtp: { host: string; port: number; user: string; password: string };
+	meta: { baseUrl: string; accessToken: string; pixelId: string; adAccountId: string; apiVersion: string };
+	googleAds: { baseUrl: string; accessTokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; accessToken: string; loginCustomerId: string; customerId: string };
 }
 
 export function templateNames(): string[] {
@@ -66,6 +71,7 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 		},
 		{ id: 'crm-api-key', name: 'CRM API key', type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: wiring.crmApiKey } },
 		{ id: 'ops-run-key', name: 'Ops run key', type: 'httpHeaderAuth', data: { name: 'X-Ops-Key', value: OPS_RUN_KEY } },
+		{ id: 'website-form-key', name: 'Website form key', type: 'httpHeaderAuth', data: { name: 'X-Form-Key', value: WEBSITE_FORM_KEY } },
 		{
 			id: 'mt5-manager',
 			name: 'MT5 manager',
@@ -102,6 +108,35 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			name: 'Onfido',
 			type: 'onfidoApi',
 			data: { region: 'custom', baseUrl: wiring.onfido.baseUrl, apiToken: wiring.onfido.apiToken, webhookToken: wiring.onfido.webhookToken, previousWebhookToken: '' },
+		},
+		{
+			id: 'meta-conversions',
+			name: 'Meta Conversions',
+			type: 'metaConversionsApi',
+			data: { ...wiring.meta, testEventCode: '' },
+		},
+		// OAuth2 as n8n stores it after the consent screen (which needs a browser): the token data is
+		// filled in, and n8n refreshes it at the sandbox's token endpoint when Google Ads answers 401.
+		{
+			id: 'google-ads',
+			name: 'Google Ads',
+			type: 'googleAdsConversionsOAuth2Api',
+			data: {
+				grantType: 'authorizationCode',
+				environment: 'custom',
+				apiBaseUrl: wiring.googleAds.baseUrl,
+				customTokenUrl: wiring.googleAds.accessTokenUrl,
+				accessTokenUrl: wiring.googleAds.accessTokenUrl,
+				authUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+				scope: 'https://www.googleapis.com/auth/adwords',
+				authentication: 'body',
+				clientId: wiring.googleAds.clientId,
+				clientSecret: wiring.googleAds.clientSecret,
+				loginCustomerId: wiring.googleAds.loginCustomerId,
+				developerToken: '',
+				apiVersion: 'v26',
+				oauthTokenData: { access_token: wiring.googleAds.accessToken, refresh_token: wiring.googleAds.refreshToken, token_type: 'Bearer', expires_in: 3599 },
+			},
 		},
 		// n8n's own SMTP credential, for the Send Email nodes; the sandbox sink speaks plain SMTP.
 		{
@@ -145,6 +180,23 @@ export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): Sandb
 		onfido: (() => {
 			const c = sandbox.onfido.simulator.credentials();
 			return { baseUrl: `${sandbox.onfido.url}${c.basePath}`, apiToken: c.apiToken, webhookToken: c.webhookToken, workflowId: c.workflowId };
+		})(),
+		meta: (() => {
+			const c = sandbox.meta.simulator.credentials();
+			return { baseUrl: sandbox.meta.url, accessToken: c.accessToken, pixelId: c.pixelId, adAccountId: c.adAccountId, apiVersion: c.apiVersion };
+		})(),
+		googleAds: (() => {
+			const c = sandbox.googleAds.simulator.credentials();
+			return {
+				baseUrl: sandbox.googleAds.url,
+				accessTokenUrl: c.accessTokenUrl,
+				clientId: c.clientId,
+				clientSecret: c.clientSecret,
+				refreshToken: c.refreshToken,
+				accessToken: sandbox.googleAds.simulator.issueAccessToken(),
+				loginCustomerId: c.loginCustomerId,
+				customerId: c.customerId,
+			};
 		})(),
 		smtp: (() => {
 			const c = sandbox.smtp.mailbox.simulator.credentials();
