@@ -8,6 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { sumsubCall } from '../../sandbox/sumsub';
 import { startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring } from './templates';
+import { crmRequest } from './support';
 
 /** A zone whose local date is not today's UTC date at this hour (UTC−11 before noon UTC, UTC+14 after). */
 function zoneWithAnotherDate(now: Date): string {
@@ -25,14 +26,7 @@ describe('KYC expiry and re-verification template in real n8n', () => {
 	let workflowId = '';
 	const zone = zoneWithAnotherDate(new Date());
 
-	const crmCall = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox.crm.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return (await response.json()) as Record<string, unknown>;
-	};
+	const crmCall = (method: string, path: string, body?: unknown) => crmRequest(sandbox, method, path, body);
 	/** A KYC-approved client with a Sumsub applicant (completed review) and the given dates. */
 	const approvedClient = async (email: string, dates: { expires: string | null; review: string | null }) => {
 		const created = await crmCall('POST', '/api/clients', { first_name: 'Client', last_name: email.split('@')[0], email, country: 'CY' });

@@ -8,6 +8,7 @@ import { startSandbox, type Sandbox } from '../../sandbox';
 import { JPEG } from '../node/images';
 import { startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
+import { crmRequest, eventually } from './support';
 
 const SECRET = 'whsec_e2e_kyc_0123456789abcdef012345';
 
@@ -17,26 +18,7 @@ describe('KYC templates in real n8n', () => {
 	let resultWorkflowId = '';
 	let sumsubHook = '';
 
-	const crmCall = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox.crm.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return (await response.json()) as Record<string, unknown>;
-	};
-	const eventually = async (assertion: () => void | Promise<void>, timeoutMs = 30_000) => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			try {
-				await assertion();
-				return;
-			} catch (error) {
-				if (Date.now() > deadline) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 150));
-			}
-		}
-	};
+	const crmCall = (method: string, path: string, body?: unknown) => crmRequest(sandbox, method, path, body);
 	const client = (id: unknown) => sandbox.crm.simulator.state().clients.find((c) => c.id === Number(id))!;
 	const mt5AccountsOf = (id: unknown) =>
 		(sandbox.mt5.simulator.state() as { accounts: Array<{ comment?: string; login: number }> }).accounts.filter((a) => a.comment === `crm:${String(id)}`);

@@ -6,6 +6,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
+import { crmRequest } from './support';
 
 const SECRET = 'whsec_e2e_provisioning_0123456789abcd';
 
@@ -29,14 +30,7 @@ describe('Provisioning template in real n8n', () => {
 		await sandbox?.close();
 	});
 
-	const crmCall = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox.crm.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return (await response.json()) as Record<string, unknown>;
-	};
+	const crmCall = (method: string, path: string, body?: unknown) => crmRequest(sandbox, method, path, body);
 	const mt5AccountsFor = (clientId: unknown) =>
 		(sandbox.mt5.simulator.state() as { accounts: Array<{ comment?: string; login: number }> }).accounts.filter(
 			(account) => account.comment === `crm:${String(clientId)}`,

@@ -9,6 +9,7 @@ import { openPraxisWithdrawal } from '../../sandbox/praxis';
 import { decide, resumeUrlIn } from './approvals';
 import { nodeOutput, startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
+import { crmRequest, eventually } from './support';
 
 const SECRET = 'whsec_e2e_withdrawals_0123456789abcdef';
 const ANNA = 'anna.ops@broker.example';
@@ -20,14 +21,7 @@ describe('Withdrawal template in real n8n', () => {
 	let n8n: N8nInstance;
 	let workflowId = '';
 
-	const crmCall = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox.crm.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return (await response.json()) as Record<string, unknown>;
-	};
+	const crmCall = (method: string, path: string, body?: unknown) => crmRequest(sandbox, method, path, body);
 
 	/** The client submits a withdrawal in the Praxis cashier; answers its withdrawal_request_id. */
 	const requestPraxisWithdrawal = async (cid: string, orderId: string, amountMinor: number) => {
@@ -53,19 +47,6 @@ describe('Withdrawal template in real n8n', () => {
 			if (found) return found;
 			if (Date.now() > deadline) throw new Error(`no alert matching ${pattern}; got ${JSON.stringify(alertsSince(from))}`);
 			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	};
-	/** Retries an assertion until it holds (the template runs asynchronously to the test). */
-	const eventually = async (assertion: () => void | Promise<void>, timeoutMs = 30_000) => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			try {
-				await assertion();
-				return;
-			} catch (error) {
-				if (Date.now() > deadline) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 150));
-			}
 		}
 	};
 
