@@ -5,8 +5,9 @@
  * Routing of a row Google refused (its partialFailureError entry for conversions[i]):
  * - TOO_RECENT_EVENT, TOO_RECENT_CONVERSION_ACTION → the "Retry Later" output with `retryAfterUtc`
  *   (now + 6 h, Google's window), so a template can park the row and send it again;
- * - CLICK_CONVERSION_ALREADY_EXISTS → "Uploaded" with status alreadyUploaded: the same conversion was
- *   imported before (a resend after a lost answer), nothing is lost;
+ * - CLICK_CONVERSION_ALREADY_EXISTS, ORDER_ID_ALREADY_IN_USE → "Uploaded" with status alreadyUploaded:
+ *   the same conversion (same click, or same order id — our idempotency key) was imported before, e.g.
+ *   a resend after a lost answer with a time written in another zone; nothing is lost;
  * - CLICK_NOT_FOUND (leads only: no click matches the identifiers, "can be ignored") → "Uploaded"
  *   with status notMatched;
  * - anything else → the item's error, naming the field and Google's code.
@@ -27,6 +28,8 @@ import { consentProperty, customerIdProperty, includeRawOption, MAX_CONVERSIONS_
 
 export const OUTPUT_UPLOADED = 0;
 export const OUTPUT_RETRY_LATER = 1;
+/** Google already holds this conversion: a resend, counted once. The order id is our idempotency key. */
+const ALREADY_UPLOADED_CODES = new Set(['CLICK_CONVERSION_ALREADY_EXISTS', 'ORDER_ID_ALREADY_IN_USE']);
 const RETRY_LATER_CODES = new Set(['TOO_RECENT_EVENT', 'TOO_RECENT_CONVERSION_ACTION']);
 const RETRY_AFTER_HOURS = 6;
 
@@ -98,7 +101,7 @@ export const trailingProperties: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				description:
-					'Your unique ID for this conversion, e.g. "ftd-" followed by the client ID. Google keeps one conversion per order ID and action, so a resend is refused instead of counted twice. Never personal data.',
+					'Your unique ID for this conversion, e.g. ftd: followed by the client ID (the same key Meta gets as event_id). Google keeps one conversion per order ID and action, so a resend is refused instead of counted twice. Never personal data.',
 			},
 		],
 	},
@@ -207,7 +210,7 @@ function outcomeFor(row: PreparedConversion, errors: GoogleAdsErrorDetail[], res
 		const retryAfterUtc = DateTime.utc().plus({ hours: RETRY_AFTER_HOURS }).toISO();
 		return { output: OUTPUT_RETRY_LATER, result: { ...base('retryLater'), retryAfterUtc } };
 	}
-	if (first.code === 'CLICK_CONVERSION_ALREADY_EXISTS') return { output: OUTPUT_UPLOADED, result: base('alreadyUploaded') };
+	if (ALREADY_UPLOADED_CODES.has(first.code)) return { output: OUTPUT_UPLOADED, result: base('alreadyUploaded') };
 	if (first.code === 'CLICK_NOT_FOUND') return { output: OUTPUT_UPLOADED, result: base('notMatched') };
 	return new Error(`Google Ads refused the conversion: ${errors.map(describeGoogleAdsError).join('; ')}`);
 }
