@@ -166,6 +166,14 @@ describe('Google Ads Conversions node', () => {
 			expect(google.simulator.uploadedConversions).toHaveLength(1);
 		});
 
+		it('reports a resend under the same order id but another time (zone) as already uploaded', async () => {
+			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
+			await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z', orderId: 'ftd:1001' }]);
+			const again = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:01Z', orderId: 'ftd:1001' }]);
+			expect(json(again.outputs[NODE][0])).toEqual([expect.objectContaining({ status: 'alreadyUploaded', vendorError: expect.objectContaining({ code: 'ORDER_ID_ALREADY_IN_USE' }) })]);
+			expect(google.simulator.uploadedConversions).toHaveLength(1);
+		});
+
 		it('sends rows in batches of Batch Size with partialFailure: true', async () => {
 			for (let n = 1; n <= 3; n++) google.simulator.addClick({ gclid: click(n), hoursAgo: 48 });
 			const result = await run(clickUpload({ options: { batchSize: 2 } }), [1, 2, 3].map((n) => ({ gclid: click(n), timeUtc: '2026-11-25T10:00:00Z', orderId: `o-${n}` })));
