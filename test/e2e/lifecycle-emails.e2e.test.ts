@@ -7,6 +7,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring } from './templates';
+import { crmRequest } from './support';
 
 /** A zone whose local date is not today's UTC date at this hour (UTC−11 before noon UTC, UTC+14 after). */
 function zoneWithAnotherDate(now: Date): string {
@@ -30,14 +31,7 @@ describe('Lifecycle e-mails template in real n8n', () => {
 	let workflowId = '';
 	const clients: Record<string, number> = {};
 
-	const crmCall = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox.crm.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return (await response.json()) as Record<string, unknown>;
-	};
+	const crmCall = (method: string, path: string, body?: unknown) => crmRequest(sandbox, method, path, body);
 	/** A client registered today (UTC), at the given stage of the funnel. */
 	const client = async (email: string, consent: boolean, stage: 'registered' | 'verified' | 'deposited') => {
 		const created = await crmCall('POST', '/api/clients', { first_name: email.split('.')[0], last_name: 'Client', email, country: 'CY', marketing_consent: consent });

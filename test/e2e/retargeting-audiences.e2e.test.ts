@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { nodeOutput, startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
+import { crmRequest, eventually } from './support';
 
 const SECRET = 'whsec_e2e_audiences_0123456789abcdef';
 const AUDIENCE = '23850000000000003';
@@ -22,26 +23,7 @@ describe('Retargeting audiences template in real n8n', () => {
 	let n8n: N8nInstance;
 	let workflowId = '';
 
-	const crmCall = async (method: string, path: string, body?: unknown) => {
-		const response = await fetch(`${sandbox.crm.url}${path}`, {
-			method,
-			headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		return (await response.json()) as Record<string, unknown>;
-	};
-	const eventually = async (assertion: () => void | Promise<void>, timeoutMs = 30_000) => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			try {
-				await assertion();
-				return;
-			} catch (error) {
-				if (Date.now() > deadline) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 150));
-			}
-		}
-	};
+	const crmCall = (method: string, path: string, body?: unknown) => crmRequest(sandbox, method, path, body);
 	const memberHashes = () => sandbox.meta.simulator.audienceMembers(AUDIENCE).map((m) => m.EMAIL);
 	const client = (id: number) => sandbox.crm.simulator.state().clients.find((c) => c.id === id)!;
 	const executions = async () => (await n8n.api.listExecutions({ workflowId })).filter((e) => !['new', 'running', 'waiting'].includes(e.status));
