@@ -65,7 +65,11 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 		const before = deliveriesOf().length;
 		const created = await crmApi(sandbox, 'POST', '/api/clients', client);
 		await crm.idle();
-		const delivery = deliveriesOf()[before];
+		// Several templates subscribe to client events; this step shows the intake template's answer.
+		const event = crm.state().events.find((e) => e.type === 'client.created' && e.data.id === created.json.id);
+		const delivery = deliveriesOf()
+			.slice(before)
+			.find((d) => d.eventId === event?.id && d.url.endsWith('/crm-events'));
 		steps.push({ time, what, outcome: created.status === 201 ? describeDelivery(delivery) : `CRM refused: ${JSON.stringify(created.json)}` });
 	};
 
@@ -99,6 +103,21 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 		phone: '+357 99 765432',
 		country: 'CY',
 	});
+	// Eleni had come from a Google ad: the website sends her lead form too (she agrees to marketing).
+	sandbox.googleAds.simulator.addClick({ gclid: 'EAIaIQobChMI-Eleni_Demo1', hoursAgo: 30 });
+	await fetch(n8n.webhookUrl('lead'), {
+		method: 'POST',
+		headers: { 'content-type': 'application/json', 'x-form-key': WEBSITE_FORM_KEY },
+		body: JSON.stringify({
+			first_name: 'Eleni',
+			last_name: 'Christodoulou',
+			email: 'eleni.christodoulou@example.com',
+			marketing_consent: true,
+			landing_url: 'https://broker.example/?utm_source=google&utm_medium=cpc&utm_campaign=cy-brand&gclid=EAIaIQobChMI-Eleni_Demo1',
+			visited_at: new Date(Date.now() - 30 * 3_600_000).toISOString(),
+		}),
+	});
+	await crm.idle();
 	await registerClient('09:40', 'Second client registers', {
 		first_name: 'Jonas',
 		last_name: 'Becker',
@@ -185,12 +204,16 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 	const [forged] = await crm.sendEvent('client.created', { id: 9999, first_name: 'Mallory', last_name: 'X', email: 'm@evil.example', country: 'CY' });
 	steps.push({ time: '13:02', what: 'Someone posts a forged client event to the webhook', outcome: describeDelivery(forged) });
 
+	await crm.idle();
 	crm.webhookSenders.crm.addFault({ kind: 'duplicate', copies: 2 });
 	const duplicates = await crm.sendEvent('client.updated', { id: 1001, first_name: 'Maria', last_name: 'Papadopoulou', email: 'maria@example.com', country: 'GR' });
 	steps.push({
 		time: '15:30',
 		what: 'The CRM delivers the same signed update twice',
-		outcome: duplicates.map((d, i) => `copy ${i + 1}: ${d.status === 200 ? 'processed' : `refused ${d.status} (${JSON.parse(d.responseBody).reason})`}`).join('; '),
+		outcome: duplicates
+			.filter((d) => d.url.endsWith('/crm-events'))
+			.map((d, i) => `copy ${i + 1}: ${d.status === 200 ? 'processed' : `refused ${d.status} (${JSON.parse(d.responseBody).reason})`}`)
+			.join('; '),
 	});
 	// The day's trading on Eleni's new account (and some of last month's, for the tier review).
 	const eleniLogin = opened[0]?.login;
@@ -238,6 +261,19 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 			time: '23:10',
 			what: 'Eleni tops up 1,000 USD by card through Praxis (2.5% fee)',
 			outcome: depositKeyDeals(firstKey).length === 1 ? `credited ${String(depositKeyDeals(firstKey)[0].Profit)} to MT5 ${eleniLogin} once, recorded in the CRM` : 'not credited (unexpected)',
+		});
+		// Her first deposit is her FTD: marketing gets it (she consented), attributed to the Google click.
+		const ftdEvent = `ftd:${String(eleniId)}`;
+		const metaPurchase = await until(() => sandbox.meta.simulator.countedEvents().find((e) => e.event.event_id === ftdEvent));
+		const googleFtd = await until(() => sandbox.googleAds.simulator.uploadedConversions.find((c) => c.orderId === ftdEvent));
+		const audience = await until(() => (sandbox.meta.simulator.audienceMembers('23850000000000001').length ? sandbox.meta.simulator.audienceMembers('23850000000000001') : undefined));
+		steps.push({
+			time: '23:11',
+			what: "Eleni's first deposit goes to the ad platforms (she agreed to marketing)",
+			outcome:
+				metaPurchase && googleFtd
+					? `Meta Purchase ${ftdEvent} (identifiers hashed), Google Ads FTD for ${String(googleFtd.clickKind)} ${String(googleFtd.clickId)}; she joined the depositors audience (${audience?.length ?? 0} member)`
+					: `not sent (unexpected): Meta ${metaPurchase ? 'yes' : 'no'}, Google ${googleFtd ? 'yes' : 'no'}`,
 		});
 		const secondKey = await deposit('demo-dep-2', 20_000, 'duplicate');
 		steps.push({
@@ -366,7 +402,7 @@ async function main() {
 		n8n = await startN8n({
 			workflows: templates,
 			credentials: sandboxCredentials(wiring),
-			waitForWebhooks: ['crm-events', 'crm-kyc', 'crm-registrations', 'praxis-withdrawals', 'crm-withdrawals', `${sumsubHookId}/sumsub`],
+			waitForWebhooks: ['crm-events', 'crm-kyc', 'crm-registrations', 'crm-deposits', 'crm-audiences', 'praxis-withdrawals', 'crm-withdrawals', `${sumsubHookId}/sumsub`],
 		});
 	} catch (error) {
 		console.error((error as Error).message);
@@ -377,6 +413,10 @@ async function main() {
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-kyc'), ['client.kyc_approved'], { secret: CRM_WEBHOOK_SECRET });
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-withdrawals'), ['transaction.created'], { secret: CRM_WEBHOOK_SECRET });
 	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-registrations'), ['client.created'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-deposits'), ['transaction.created', 'transaction.completed'], { secret: CRM_WEBHOOK_SECRET });
+	sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-audiences'), ['transaction.created', 'transaction.completed', 'client.updated', 'client.erasure_requested'], {
+		secret: CRM_WEBHOOK_SECRET,
+	});
 	sandbox.sumsub.simulator.configureWebhook({ url: n8n.webhookUrl(`${sumsubHookId}/sumsub`) });
 
 	console.log('\nSandbox:');

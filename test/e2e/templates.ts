@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Sandbox } from '../../sandbox';
+import { SANDBOX_ACTIONS } from '../../sandbox/googleAds';
 import { APPROVER_JWT_SECRET } from './approvals';
 import type { E2eCredential, E2eWorkflow } from './n8n';
 
@@ -16,6 +17,9 @@ export const WORKFLOWS_DIR = join(__dirname, '../../workflows');
 const SLACK_PLACEHOLDER = 'https://hooks.slack.com/services/REPLACE/WITH/YOURS';
 const CRM_PLACEHOLDER = 'https://crm.example.com';
 const ONFIDO_WORKFLOW_PLACEHOLDER = 'REPLACE_WITH_YOUR_ONFIDO_WORKFLOW_ID';
+const GOOGLE_CUSTOMER_PLACEHOLDER = 'REPLACE_WITH_YOUR_GOOGLE_ADS_CUSTOMER_ID';
+const GOOGLE_FTD_ACTION_PLACEHOLDER = 'REPLACE_WITH_YOUR_FTD_CONVERSION_ACTION_ID';
+const META_AUDIENCE_PLACEHOLDER = 'REPLACE_WITH_YOUR_AUDIENCE_ID';
 
 /** The header value that lets ops (and tests, and the demo) start on-demand runs of templates. */
 export const OPS_RUN_KEY = 'ops-run-key-sandbox-7f3a9c';
@@ -38,8 +42,8 @@ export interface SandboxWiring {
 	sumsub: { baseUrl: string; appToken: string; secretKey: string; webhookSecret: string; digestAlgorithm: string };
 	onfido: { baseUrl: string; apiToken: string; webhookToken: string; workflowId: string };
 	smtp: { host: string; port: number; user: string; password: string };
-	meta: { baseUrl: string; accessToken: string; pixelId: string; adAccountId: string; apiVersion: string };
-	googleAds: { baseUrl: string; accessTokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; accessToken: string; loginCustomerId: string; customerId: string };
+	meta: { baseUrl: string; accessToken: string; pixelId: string; adAccountId: string; apiVersion: string; depositorsAudienceId: string };
+	googleAds: { baseUrl: string; accessTokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; accessToken: string; loginCustomerId: string; customerId: string; ftdConversionActionId: string };
 }
 
 export function templateNames(): string[] {
@@ -55,7 +59,13 @@ export function loadTemplate(name: string, wiring: SandboxWiring): E2eWorkflow {
 		.split(CRM_PLACEHOLDER)
 		.join(wiring.crmBaseUrl)
 		.split(ONFIDO_WORKFLOW_PLACEHOLDER)
-		.join(wiring.onfido.workflowId);
+		.join(wiring.onfido.workflowId)
+		.split(GOOGLE_CUSTOMER_PLACEHOLDER)
+		.join(wiring.googleAds.customerId)
+		.split(GOOGLE_FTD_ACTION_PLACEHOLDER)
+		.join(wiring.googleAds.ftdConversionActionId)
+		.split(META_AUDIENCE_PLACEHOLDER)
+		.join(wiring.meta.depositorsAudienceId);
 	const workflow = JSON.parse(text) as E2eWorkflow;
 	return { ...workflow, id: workflow.id ?? name.replace(/[^A-Za-z0-9]/g, '').slice(0, 16) };
 }
@@ -113,7 +123,7 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			id: 'meta-conversions',
 			name: 'Meta Conversions',
 			type: 'metaConversionsApi',
-			data: { ...wiring.meta, testEventCode: '' },
+			data: { baseUrl: wiring.meta.baseUrl, accessToken: wiring.meta.accessToken, pixelId: wiring.meta.pixelId, adAccountId: wiring.meta.adAccountId, apiVersion: wiring.meta.apiVersion, testEventCode: '' },
 		},
 		// OAuth2 as n8n stores it after the consent screen (which needs a browser): the token data is
 		// filled in, and n8n refreshes it at the sandbox's token endpoint when Google Ads answers 401.
@@ -183,7 +193,8 @@ export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): Sandb
 		})(),
 		meta: (() => {
 			const c = sandbox.meta.simulator.credentials();
-			return { baseUrl: sandbox.meta.url, accessToken: c.accessToken, pixelId: c.pixelId, adAccountId: c.adAccountId, apiVersion: c.apiVersion };
+			// The sandbox's first audience stands for the brokerage's "depositors" retargeting audience.
+			return { baseUrl: sandbox.meta.url, accessToken: c.accessToken, pixelId: c.pixelId, adAccountId: c.adAccountId, apiVersion: c.apiVersion, depositorsAudienceId: '23850000000000001' };
 		})(),
 		googleAds: (() => {
 			const c = sandbox.googleAds.simulator.credentials();
@@ -196,6 +207,7 @@ export function sandboxWiring(sandbox: Sandbox, crmWebhookSecret: string): Sandb
 				accessToken: sandbox.googleAds.simulator.issueAccessToken(),
 				loginCustomerId: c.loginCustomerId,
 				customerId: c.customerId,
+				ftdConversionActionId: SANDBOX_ACTIONS.ftd,
 			};
 		})(),
 		smtp: (() => {
