@@ -294,4 +294,14 @@ describe('Attribution: CAC and LTV by Channel in a workflow', () => {
 			'The CAC and LTV settings are invalid: "Currency": currency "XYZ" has no known number of decimals; add it under Options → Currency Decimals (e.g. XYZ=8)',
 		);
 	});
+
+	it('refuses an unknown model given by an expression once, naming it', async () => {
+		const broken = withNode({ operation: 'cacLtvByChannel', model: '={{ "lastTouch" }}' }, { onError: undefined }, true);
+		const run = await runWorkflow(broken, { input: [{ clientId: 'A', attribution: 'email' }] });
+
+		expect(run.status).toBe('error');
+		expect(run.nodeErrors[NODE]?.message).toBe(
+			'The CAC and LTV settings are invalid: "Model": "lastTouch" is not an attribution model; use one of first, last, linear, timeDecay, positionBased',
+		);
+	});
 });

@@ -20,6 +20,7 @@ import {
 	readInstant,
 	readMovements,
 	type AcquiredClient,
+	ATTRIBUTION_MODELS,
 	type AttributionModel,
 	type ChannelSpend,
 } from '../../../lib/attribution';
@@ -105,8 +106,13 @@ function readSettings(ctx: IExecuteFunctions): Settings {
 	const currency = String(ctx.getNodeParameter('currency', 0, 'USD') ?? '').trim().toUpperCase();
 	if (!currency) throw new FieldError('Currency', 'is empty; give the report currency, e.g. USD');
 	const asOf = String(ctx.getNodeParameter('options.asOf', 0, '') ?? '').trim();
+	// An expression can give any text: an unknown model fails once here, not every client later.
+	const model = String(ctx.getNodeParameter('model', 0, 'last') ?? '').trim();
+	if (!(ATTRIBUTION_MODELS as readonly string[]).includes(model)) {
+		throw new FieldError('Model', `"${model}" is not an attribution model; use one of ${ATTRIBUTION_MODELS.join(', ')}`);
+	}
 	return {
-		model: ctx.getNodeParameter('model', 0, 'last') as AttributionModel,
+		model: model as AttributionModel,
 		currency,
 		digits: readDigits(ctx, 0, currency, 'Currency'),
 		asOfMs: asOf ? readInstant(asOf, 'As Of').toMillis() : undefined,
