@@ -14,6 +14,7 @@ import {
 	hashIdentifier,
 	hashMetaAudienceValue,
 	isSha256Hex,
+	META_AUDIENCE_SOURCE,
 	META_USER_DATA_KEY,
 	type IdentifierKind,
 	type MetaAudienceKey,
@@ -272,30 +273,13 @@ const AUDIENCE_LABEL: Readonly<Record<MetaAudienceKey, string>> = {
 	COUNTRY: 'Country',
 };
 
-const AUDIENCE_SOURCE_KIND: Readonly<Record<MetaAudienceKey, IdentifierKind>> = {
-	EXTERN_ID: 'externalId',
-	EMAIL: 'email',
-	PHONE: 'phone',
-	GEN: 'gender',
-	DOBY: 'dateOfBirth',
-	DOBM: 'dateOfBirth',
-	DOBD: 'dateOfBirth',
-	LN: 'lastName',
-	FN: 'firstName',
-	FI: 'firstName',
-	CT: 'city',
-	ST: 'state',
-	ZIP: 'zip',
-	COUNTRY: 'country',
-};
-
 /** One Custom Audience row in schema order: hashed values, "" where a value is unknown. */
 export function buildAudienceRow(schema: readonly MetaAudienceKey[], identifiers: Identifiers, defaultCallingCode?: string): Built<string[]> {
 	const errors: FieldError[] = [];
 	const row: string[] = [];
 	const reported = new Set<string>();
 	for (const key of schema) {
-		const value = text(identifiers[AUDIENCE_SOURCE_KIND[key]]);
+		const value = text(identifiers[META_AUDIENCE_SOURCE[key]]);
 		if (!value) {
 			row.push('');
 			continue;

@@ -8,12 +8,11 @@ import { attempt } from '../../../lib/errors';
 import { toUtcDateTime } from '../../../lib/time';
 import type { UtcRange } from '../transport/reports';
 import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
+import { fieldError, readText } from '../../../lib/parameters';
+
+export { fieldError, readText };
 
 const LOGIN = /^\d{1,19}$/;
-
-export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
-}
 
 function show(value: unknown): string {
 	if (typeof value === 'string') return `"${value}"`;
@@ -30,12 +29,6 @@ export function readLogin(ctx: IExecuteFunctions, itemIndex: number, parameter =
 		throw fieldError(ctx, itemIndex, label, `must be a cTrader trader login (a whole number such as 3100101); it is ${show(value)}`);
 	}
 	return login.replace(/^0+/, '');
-}
-
-/** A text parameter, trimmed; empty when not set. */
-export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
 /** An instant; text without an offset is read as UTC (cTrader's own zone), never as the host's. */

@@ -1,23 +1,9 @@
 /** Reading the parameters CoinsPaid operations share, so a bad value is reported naming the field. */
-import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
+import { fieldError, readText, readRequired } from '../../../lib/parameters';
 
-export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
-}
-
-/** A text parameter, trimmed; empty when not set. */
-export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, fallback = ''): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
-
-/** A required text parameter. */
-export function readRequired(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, example: string): string {
-	const text = readText(ctx, itemIndex, parameter);
-	if (text === '') throw fieldError(ctx, itemIndex, label, `is required, e.g. ${example}`);
-	return text;
-}
+export { fieldError, readText, readRequired };
 
 /** A currency ticker as CoinsPaid writes it (BTC, USDT, EUR). */
 export function readCurrency(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, required = true): string {

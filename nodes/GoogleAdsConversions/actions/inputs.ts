@@ -3,15 +3,12 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { FieldError } from '../../../lib/errors';
 import { googleConsent, googleCustomerId, googleResourceName, type GoogleConsentStatus } from '../../../lib/googleAds';
+import { readText } from '../../../lib/parameters';
+
+export { readText };
 
 /** Google's limit per uploadClickConversions call (TOO_MANY_CONVERSIONS_IN_REQUEST above 2000). */
 export const MAX_CONVERSIONS_PER_REQUEST = 2000;
-
-/** A text parameter, trimmed; empty when not set. */
-export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, fallback = ''): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
 
 export function readRequired(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, example: string): string {
 	const text = readText(ctx, itemIndex, parameter);

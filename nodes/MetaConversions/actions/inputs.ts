@@ -8,6 +8,9 @@ import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from
 import type { ItemValidationError } from '../../../lib/errors';
 import type { Identifiers } from '../../../lib/metaConversions';
 import type { IdentifierKind } from '../../../lib/normalize';
+import { fieldError, readText } from '../../../lib/parameters';
+
+export { fieldError, readText };
 
 /** The identifier parameters and the canonical field each reads by default. */
 export const IDENTIFIER_PARAMETERS: ReadonlyArray<{ kind: IdentifierKind; name: string; displayName: string; field: string; description: string }> = [
@@ -55,19 +58,9 @@ export const consentProperty: INodeProperties = {
 		'Whether the client agreed to ad measurement. Only true, "true", "yes", "granted" or 1 count as consent; anything else (including empty) sends nothing and puts the item on the Not Sent output.',
 };
 
-export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
-}
-
 /** Turns the field errors of one item into one error that names every field. */
 export function validationError(ctx: IExecuteFunctions, itemIndex: number, error: ItemValidationError): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), error.message, { itemIndex });
-}
-
-/** A parameter as text: trimmed; numbers written out; anything else empty. */
-export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, fallback = ''): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 
 export function readIdentifiers(ctx: IExecuteFunctions, itemIndex: number): Identifiers {

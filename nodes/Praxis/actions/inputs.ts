@@ -2,18 +2,11 @@
  * Reading the parameters several Praxis operations share, so a bad value is reported the same way
  * everywhere, naming the field.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import { includeRawOption as rawOption } from '../../../lib/rawData';
+import { fieldError, readText } from '../../../lib/parameters';
 
-export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
-}
-
-/** A text parameter, trimmed; numbers are taken as their text. */
-export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, '') as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
+export { fieldError, readText };
 
 export function requireText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, example: string): string {
 	const value = readText(ctx, itemIndex, parameter);

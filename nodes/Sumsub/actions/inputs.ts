@@ -2,20 +2,13 @@
  * Reading the parameters several Sumsub operations share, so a bad value is reported the same way
  * everywhere: naming the field and saying what to enter.
  */
-import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
+import { type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { calendarDate, countryAlpha3 } from '../../../lib/kyc';
 import { includeRawOption as rawOption } from '../../../lib/rawData';
+import { fieldError, readText } from '../../../lib/parameters';
 
-export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
-	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
-}
-
-/** A text parameter, trimmed; numbers are taken as their text. */
-export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, fallback = ''): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown;
-	return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
-}
+export { fieldError, readText };
 
 export function requireText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string, example: string): string {
 	const value = readText(ctx, itemIndex, parameter);
