@@ -47,7 +47,12 @@ export function contentKey(source: string, event: Record<string, unknown>, field
 	return idempotencyKey(source, digest.slice(0, 22));
 }
 
-function canonicalJson(value: unknown): string {
+/**
+ * JSON with object keys sorted (JavaScript's default string order) and no whitespace; strings and
+ * numbers exactly as JSON.stringify writes them. The audit trail's hash chain (lib/audit.ts) hashes
+ * records in this form, so changing it breaks every stored chain.
+ */
+export function canonicalJson(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
 	if (value !== null && typeof value === 'object') {
 		const entries = Object.keys(value as object)

@@ -290,3 +290,37 @@ export const CANONICAL_ENTITIES = [
 	'conversion',
 ] as const;
 export type CanonicalEntity = (typeof CANONICAL_ENTITIES)[number];
+
+/** What became of an audited change: done now, found already done (a replay), or failed. */
+export type AuditOutcome = 'applied' | 'alreadyApplied' | 'failed';
+
+/**
+ * One change our workflows made (or tried to make) in another system, as stored in the audit trail
+ * (an n8n Data Table). Records are hash-chained (lib/audit.ts): `hash` covers every other field and
+ * the previous record's hash, so an edited, deleted or reordered record is detectable. No secrets,
+ * and personal data only as far as the job needs it: ids, never names or e-mail addresses.
+ */
+export interface AuditRecord {
+	/** When the change happened, e.g. "2026-11-26T09:30:00.000Z". */
+	atUtc: UtcTimestamp;
+	workflowId: string;
+	workflowName: string;
+	executionId: string;
+	/** The system changed: "mt5", "ctrader", "praxis", "coinspaid", "sumsub", "onfido", "meta", "google_ads", "crm"... */
+	system: string;
+	/** What was done, "<thing>.<verb>": "account.created", "balance.deposit", "withdrawal.released"... */
+	action: string;
+	/** Whom or what it was done to: a login, client id or audience id ('' when none). */
+	subject: string;
+	/** The key that made the change happen once, e.g. "praxis:8823" ('' when none). */
+	idempotencyKey: string;
+	outcome: AuditOutcome;
+	/** A short note ('' when none). */
+	detail: string;
+	/** 1 for the first record of the chain, then 2, 3... */
+	sequence: number;
+	/** The hash of the record before; 64 zeros before the first. */
+	previousHash: string;
+	/** Lowercase hex SHA-256 of the record (lib/audit.ts `auditHash`). */
+	hash: string;
+}
