@@ -20,3 +20,15 @@ export function includeRawOption(what: string): INodeProperties {
 export function readIncludeRaw(ctx: IExecuteFunctions, itemIndex: number): boolean {
 	return ctx.getNodeParameter('options.includeRaw', itemIndex, false) === true;
 }
+
+/** An operation's Options collection: its own options, then Include Raw Vendor Data. */
+export function optionsWithRaw(includeRaw: INodeProperties, extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...extra, includeRaw],
+	};
+}

@@ -1,6 +1,6 @@
 /** Reading the parameters CoinsPaid operations share, so a bad value is reported naming the field. */
 import { type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
-import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
+import { includeRawOption as rawOption, optionsWithRaw, readIncludeRaw } from '../../../lib/rawData';
 import { fieldError, readText, readRequired } from '../../../lib/parameters';
 
 export { fieldError, readText, readRequired };
@@ -19,12 +19,5 @@ export const includeRawOption = rawOption('the answer exactly as CoinsPaid retur
 export { readIncludeRaw };
 
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...extra, includeRawOption],
-	};
+	return optionsWithRaw(includeRawOption, extra);
 }

@@ -2,7 +2,7 @@
 import { type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { countryAlpha3 } from '../../../lib/kyc';
-import { includeRawOption as rawOption, readIncludeRaw } from '../../../lib/rawData';
+import { includeRawOption as rawOption, optionsWithRaw, readIncludeRaw } from '../../../lib/rawData';
 import { fieldError, readText, readRequired } from '../../../lib/parameters';
 
 export { fieldError, readText, readRequired };
@@ -38,12 +38,5 @@ export const includeRawOption = rawOption('the answer exactly as Onfido returned
 export { readIncludeRaw };
 
 export function optionsCollection(extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...extra, includeRawOption],
-	};
+	return optionsWithRaw(includeRawOption, extra);
 }
