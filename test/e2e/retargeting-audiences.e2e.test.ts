@@ -52,8 +52,10 @@ describe('Retargeting audiences template in real n8n', () => {
 		const template = loadTemplate('retargeting-audiences', wiring);
 		workflowId = template.id as string;
 		// What the admin does after import: put their audience id in Settings.
-		const configured = JSON.parse(JSON.stringify(template).split('REPLACE_WITH_YOUR_AUDIENCE_ID').join(AUDIENCE)) as typeof template;
-		n8n = await startN8n({ workflows: [configured], credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-audiences'] });
+		const settings = template.nodes.find((node) => node.name === 'Settings')!;
+		const assignments = (settings.parameters.assignments as { assignments: Array<{ name: string; value: string }> }).assignments;
+		assignments.find((a) => a.name === 'audienceId')!.value = AUDIENCE;
+		n8n = await startN8n({ workflows: [template], credentials: sandboxCredentials(wiring), waitForWebhooks: ['crm-audiences'] });
 		sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-audiences'), ['transaction.created', 'transaction.completed', 'client.updated', 'client.erasure_requested'], { secret: SECRET });
 	});
 
