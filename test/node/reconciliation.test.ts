@@ -2,6 +2,7 @@ import type { INode, INodeParameters } from 'n8n-workflow';
 
 import { runWorkflow, type WorkflowJson } from '../runner';
 import fixture from './fixtures/reconciliation.json';
+import { crmTransaction as crm, mt5Deal as deal, pspDeposit as deposit } from '../support/reconciliationRecords';
 
 const workflow = fixture as unknown as WorkflowJson;
 const NODE = 'Reconciliation';
@@ -12,41 +13,6 @@ function withNode(parameters: INodeParameters, node: Partial<INode> = {}): Workf
 		nodes: workflow.nodes.map((n) => ({ ...n, ...node, parameters: { ...n.parameters, ...parameters } })),
 	};
 }
-
-const deposit = (id: number, net: string, at: string, more: Record<string, unknown> = {}) => ({
-	transactionId: String(id),
-	source: 'praxis',
-	type: 'deposit',
-	status: 'succeeded',
-	gross: { amount: net, currency: 'USD' },
-	net: { amount: net, currency: 'USD' },
-	idempotencyKey: `praxis:${id}`,
-	login: '500001',
-	updatedAtUtc: at,
-	...more,
-});
-
-const deal = (dealId: string, comment: string, profit: string, timeUtc: string) => ({
-	platform: 'mt5',
-	dealId,
-	login: '500001',
-	kind: 'balance',
-	profit,
-	currency: 'USD',
-	comment,
-	timeUtc,
-});
-
-const crm = (id: number, reference: string, type: string, amount: string) => ({
-	id,
-	reference,
-	type,
-	amount,
-	currency: 'USD',
-	status: 'completed',
-	client_id: 17,
-	login: '500001',
-});
 
 // One day with a planted missing credit (8824), a duplicate (8826) and an amount mismatch (8825),
 // next to a clean deposit, a withdrawal and a chargeback.

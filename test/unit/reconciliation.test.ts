@@ -11,46 +11,10 @@ import {
 	reconcile,
 	type ReconciliationInput,
 } from '../../lib/reconciliation';
+import { crmTransaction as crm, mt5Deal as deal, pspDeposit as deposit } from '../support/reconciliationRecords';
 
 // The UTC day 2026-11-25, as the daily template reconciles it.
 const DAY = readDay('2026-11-25');
-
-const deposit = (id: string | number, net: string, at: string, more: Record<string, unknown> = {}) => ({
-	transactionId: String(id),
-	source: 'praxis',
-	type: 'deposit',
-	status: 'succeeded',
-	gross: { amount: net, currency: 'USD' },
-	net: { amount: net, currency: 'USD' },
-	idempotencyKey: `praxis:${id}`,
-	login: '500001',
-	updatedAtUtc: at,
-	...more,
-});
-
-const deal = (dealId: string, comment: string, profit: string, timeUtc: string, more: Record<string, unknown> = {}) => ({
-	platform: 'mt5',
-	dealId,
-	login: '500001',
-	kind: 'balance',
-	profit,
-	currency: 'USD',
-	comment,
-	timeUtc,
-	...more,
-});
-
-const crm = (id: number, reference: string, type: string, amount: string, more: Record<string, unknown> = {}) => ({
-	id,
-	reference,
-	type,
-	amount,
-	currency: 'USD',
-	status: 'completed',
-	client_id: 17,
-	login: '500001',
-	...more,
-});
 
 function input(
 	lists: { psp?: unknown[]; deals?: unknown[]; crm?: unknown[] },
