@@ -7,7 +7,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { includeRawOption } from '../../lib/rawData';
+import { includeRawOption, optionsWithRaw } from '../../lib/rawData';
 import { answerWithoutRunning, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import type { TransactionStatus } from '../../lib/model';
 import { processReplayGuard } from '../../lib/replayGuard';
@@ -60,16 +60,7 @@ export class CoinsPaidTrigger implements INodeType {
 				default: [],
 				description: 'Which statuses start the workflow; none selected means all',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					includeRawOption('the callback exactly as CoinsPaid sent it'),
-				],
-			},
+			optionsWithRaw(includeRawOption('the callback exactly as CoinsPaid sent it')),
 		],
 	};
 

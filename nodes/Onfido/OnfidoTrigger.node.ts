@@ -10,7 +10,7 @@ import {
 import { attemptAsync } from '../../lib/errors';
 import { processReplayGuard } from '../../lib/replayGuard';
 import { DEFAULT_RETRY_POLICY } from '../../lib/retryOptions';
-import { includeRawOption } from '../../lib/rawData';
+import { includeRawOption, optionsWithRaw } from '../../lib/rawData';
 import { answerWithoutRunning, headerValue, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import { checkToKycCase, kycCaseJson, workflowRunToKycCase, type OnfidoKycCase } from './mappers';
 import { fetchCheckWithReports, fetchWorkflowRun } from './transport';
@@ -73,16 +73,7 @@ export class OnfidoTrigger implements INodeType {
 				description:
 					'Whether to read the completed workflow run (or the check with its reports) from Onfido, so the output has the result, documents and screening flags. Without it the output has only what the webhook says.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					includeRawOption('what Onfido sent (and what was fetched)'),
-				],
-			},
+			optionsWithRaw(includeRawOption('what Onfido sent (and what was fetched)')),
 		],
 	};
 

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import type { EventOrderMemory } from '../../lib/kyc';
-import { includeRawOption } from '../../lib/rawData';
+import { includeRawOption, optionsWithRaw } from '../../lib/rawData';
 import { answerWithoutRunning, headerValue, registeredByHand, runWith } from '../../lib/webhookLifecycle';
 import { DIGEST_ALG_HEADER, DIGEST_HEADER, handleSumsubWebhook } from './trigger/webhook';
 
@@ -65,24 +65,16 @@ export class SumsubTrigger implements INodeType {
 				default: ['applicantReviewed'],
 				description: 'Which events start the workflow; none selected means all. Others are acknowledged and ignored.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					includeRawOption('the webhook as Sumsub sent it'),
-					{
-						displayName: 'Max Event Age (Hours)',
-						name: 'maxEventAgeHours',
-						type: 'number',
-						typeOptions: { minValue: 1 },
-						default: 48,
-						description: 'Events older than this are acknowledged but start nothing. Sumsub retries a failed delivery for about a day (5 min, 1 h, 5 h, 18 h), so keep it above 25.',
-					},
-				],
-			},
+			optionsWithRaw(includeRawOption('the webhook as Sumsub sent it'), [
+				{
+					displayName: 'Max Event Age (Hours)',
+					name: 'maxEventAgeHours',
+					type: 'number',
+					typeOptions: { minValue: 1 },
+					default: 48,
+					description: 'Events older than this are acknowledged but start nothing. Sumsub retries a failed delivery for about a day (5 min, 1 h, 5 h, 18 h), so keep it above 25.',
+				},
+			]),
 		],
 	};
 
