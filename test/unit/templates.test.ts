@@ -12,7 +12,9 @@ interface TemplateNode {
 	credentials?: Record<string, { id: string; name: string }>;
 }
 interface Template {
+	id?: string;
 	name: string;
+	settings?: { errorWorkflow?: string };
 	nodes: TemplateNode[];
 	connections: Record<string, { main: Array<Array<{ node: string }>> }>;
 }
@@ -35,6 +37,9 @@ const REGULAR_OUTPUTS: Record<string, number> = {
 	'n8n-nodes-base.if': 2,
 };
 
+/** The template every other one names as its Error workflow (n8n runs it only when it is active). */
+const ERROR_TEMPLATE = 'error-to-review-queue.json';
+
 const templates = readdirSync(DIR)
 	.filter((file) => file.endsWith('.json'))
 	.map((file) => ({ file, text: readFileSync(join(DIR, file), 'utf8') }));
@@ -42,6 +47,15 @@ const templates = readdirSync(DIR)
 describe.each(templates)('template $file', ({ text }) => {
 	const template = JSON.parse(text) as Template;
 	const names = template.nodes.map((node) => node.name);
+
+	it('ships with a fixed id, and names the review-queue error template as its Error workflow', () => {
+		// A fixed id survives `n8n import:workflow`, so the Error workflow setting points at it.
+		const errorTemplate = JSON.parse(readFileSync(join(DIR, ERROR_TEMPLATE), 'utf8')) as Template;
+		expect(template.id).toMatch(/^[A-Za-z0-9]{1,16}$/);
+		expect(templates.filter((other) => (JSON.parse(other.text) as Template).id === template.id)).toHaveLength(1);
+		if (template.id === errorTemplate.id) expect(template.settings?.errorWorkflow).toBeUndefined();
+		else expect(template.settings?.errorWorkflow).toBe(errorTemplate.id);
+	});
 
 	it('has unique node names and connects only nodes it has', () => {
 		expect(new Set(names).size).toBe(names.length);
