@@ -1,0 +1,117 @@
+/**
+ * `npm run bench`: every figure beside its baseline, measured in the same run on the same machine,
+ * printed as a table of ratios and written to bench/results/latest.json. Each variant runs in its
+ * own process (so its peak memory is its own), several times; the median throughput counts.
+ *
+ * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_REPEAT (runs per variant, default 3).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface VariantRun {
+	variant: string;
+	rows: number;
+	seconds: number;
+	rowsPerSecond: number;
+	peakMb: number;
+}
+
+interface Figure {
+	bench: string;
+	figure: string;
+	value: number;
+	baseline: string;
+	baselineValue: number;
+	/** value ÷ baselineValue */
+	ratio: number;
+	target: string;
+	met: boolean;
+}
+
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
+
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Runs a bench script's variant in a fresh node process, REPEAT times, interleaved with the others. */
+function runVariants(script: string, variants: string[], args: string[]): Record<string, { rowsPerSecond: number; peakMb: number; runs: VariantRun[] }> {
+	const runs: Record<string, VariantRun[]> = Object.fromEntries(variants.map((v) => [v, []]));
+	// Interleaved (a b c a b c …) so a slow spell on a shared machine hits every variant alike.
+	for (let round = 0; round < REPEAT; round++) {
+		for (const variant of variants) {
+			const out = execFileSync(process.execPath, [join(__dirname, script), variant, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+			runs[variant].push(JSON.parse(out.trim().split('\n').pop() as string) as VariantRun);
+		}
+	}
+	return Object.fromEntries(
+		variants.map((v) => [v, { rowsPerSecond: median(runs[v].map((r) => r.rowsPerSecond)), peakMb: Math.max(...runs[v].map((r) => r.peakMb)), runs: runs[v] }]),
+	);
+}
+
+function audience(): { figures: Figure[]; raw: unknown } {
+	const result = runVariants('audience.js', ['ours', 'sdk', 'raw'], [String(ROWS)]);
+	const ours = result.ours;
+	const figure = (name: string, baseline: string, baselineValue: number, target: string, minRatio: number): Figure => ({
+		bench: 'audience sync',
+		figure: name,
+		value: ours.rowsPerSecond,
+		baseline,
+		baselineValue,
+		ratio: ours.rowsPerSecond / baselineValue,
+		target,
+		met: ours.rowsPerSecond / baselineValue >= minRatio,
+	});
+	return {
+		figures: [
+			figure(`rows/s, ${ROWS.toLocaleString('en')} rows`, 'facebook-nodejs-business-sdk normalizeAndHash', result.sdk.rowsPerSecond, '≥ 1.8×', 1.8),
+			figure(`rows/s, ${ROWS.toLocaleString('en')} rows`, 'raw SHA-256 of the same values', result.raw.rowsPerSecond, '≥ 0.85×', 0.85),
+			{
+				bench: 'audience sync',
+				figure: 'peak memory (MB, whole process)',
+				value: ours.peakMb,
+				baseline: 'raw SHA-256 process',
+				baselineValue: result.raw.peakMb,
+				ratio: ours.peakMb / result.raw.peakMb,
+				target: '≤ 200 MB',
+				met: ours.peakMb <= 200,
+			},
+		],
+		raw: result,
+	};
+}
+
+function format(value: number): string {
+	return value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(2);
+}
+
+function printTable(figures: Figure[]): void {
+	const header = ['bench', 'figure', 'ours', 'baseline', 'baseline value', 'ratio', 'target', 'met'];
+	const rows = figures.map((f) => [f.bench, f.figure, format(f.value), f.baseline, format(f.baselineValue), `${f.ratio.toFixed(2)}×`, f.target, f.met ? 'yes' : 'NO']);
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+	console.log(line(header));
+	console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+	for (const row of rows) console.log(line(row));
+}
+
+function main(): void {
+	const started = new Date().toISOString();
+	const audienceResult = audience();
+	const figures = [...audienceResult.figures];
+	printTable(figures);
+	mkdirSync(RESULTS_DIR, { recursive: true });
+	const file = join(RESULTS_DIR, 'latest.json');
+	writeFileSync(
+		file,
+		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw } }, null, 2)}\n`,
+	);
+	console.log(`\nwritten to ${file}`);
+}
+
+main();
