@@ -3,10 +3,12 @@
  * printed as a table of ratios and written to bench/results/latest.json. Each variant runs in its
  * own process (so its peak memory is its own), several times; the median throughput counts.
  *
- * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_REPEAT (runs per variant, default 3).
+ * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_DEPOSITS (MT5 deposits per run,
+ * default 300), BENCH_REPEAT (runs per variant, default 3).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 interface VariantRun {
@@ -30,8 +32,10 @@ interface Figure {
 }
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const DEPOSITS = Number(process.env.BENCH_DEPOSITS ?? 300);
+const REPO = join(__dirname, '..', '..');
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
-const RESULTS_DIR = join(__dirname, '..', '..', 'bench', 'results');
+const RESULTS_DIR = join(REPO, 'bench', 'results');
 
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
@@ -39,13 +43,29 @@ function median(values: number[]): number {
 	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-/** Runs a bench script's variant in a fresh node process, REPEAT times, interleaved with the others. */
-function runVariants(script: string, variants: string[], args: string[]): Record<string, { rowsPerSecond: number; peakMb: number; runs: VariantRun[] }> {
+/**
+ * Runs a bench script's variant in a fresh node process, REPEAT times, interleaved with the others.
+ * A script under bench/ compiled to .bench/ runs as plain JS; `viaTsx` runs the TypeScript source
+ * (for benches that load the built package through test/runner, which resolves it from its own path).
+ */
+function runVariants(
+	script: string,
+	variants: string[],
+	args: string[],
+	viaTsx = false,
+): Record<string, { rowsPerSecond: number; peakMb: number; runs: VariantRun[] }> {
 	const runs: Record<string, VariantRun[]> = Object.fromEntries(variants.map((v) => [v, []]));
 	// Interleaved (a b c a b c …) so a slow spell on a shared machine hits every variant alike.
 	for (let round = 0; round < REPEAT; round++) {
 		for (const variant of variants) {
-			const out = execFileSync(process.execPath, [join(__dirname, script), variant, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+			const entry = viaTsx ? ['--import', 'tsx', join(REPO, 'bench', script.replace(/\.js$/, '.ts'))] : [join(__dirname, script)];
+			const out = execFileSync(process.execPath, [...entry, variant, ...args], {
+				cwd: REPO,
+				encoding: 'utf8',
+				maxBuffer: 1 << 20,
+				env: { ...process.env, N8N_USER_FOLDER: mkdtempSync(join(tmpdir(), 'bench-n8n-')) },
+				stdio: ['ignore', 'pipe', 'inherit'],
+			});
 			runs[variant].push(JSON.parse(out.trim().split('\n').pop() as string) as VariantRun);
 		}
 	}
@@ -86,6 +106,28 @@ function audience(): { figures: Figure[]; raw: unknown } {
 	};
 }
 
+function nodeOverhead(): { figures: Figure[]; raw: unknown } {
+	const result = runVariants('nodeOverhead.js', ['node', 'plain'], [String(DEPOSITS)], true);
+	// Time per deposit: lower is better, so the ratio is ours ÷ plain and the target a ceiling.
+	const ms = (rate: number) => 1000 / rate;
+	const ratio = ms(result.node.rowsPerSecond) / ms(result.plain.rowsPerSecond);
+	return {
+		figures: [
+			{
+				bench: 'node overhead',
+				figure: `ms per MT5 deposit, ${DEPOSITS} in a row`,
+				value: ms(result.node.rowsPerSecond),
+				baseline: 'plain HTTP client, same calls',
+				baselineValue: ms(result.plain.rowsPerSecond),
+				ratio,
+				target: '≤ 1.05×',
+				met: ratio <= 1.05,
+			},
+		],
+		raw: result,
+	};
+}
+
 function format(value: number): string {
 	return value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(2);
 }
@@ -103,13 +145,14 @@ function printTable(figures: Figure[]): void {
 function main(): void {
 	const started = new Date().toISOString();
 	const audienceResult = audience();
-	const figures = [...audienceResult.figures];
+	const overheadResult = nodeOverhead();
+	const figures = [...audienceResult.figures, ...overheadResult.figures];
 	printTable(figures);
 	mkdirSync(RESULTS_DIR, { recursive: true });
 	const file = join(RESULTS_DIR, 'latest.json');
 	writeFileSync(
 		file,
-		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw } }, null, 2)}\n`,
+		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw, nodeOverhead: overheadResult.raw } }, null, 2)}\n`,
 	);
 	console.log(`\nwritten to ${file}`);
 }

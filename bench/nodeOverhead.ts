@@ -1,0 +1,136 @@
+/**
+ * Node overhead: MT5 deposits through our MetaTrader 5 node, run in-process by n8n-core's
+ * WorkflowExecute as n8n runs it, beside a plain HTTP client making the same calls to the same
+ * simulator over one keep-alive connection (auth/start + auth/answer, time/get, then per deposit
+ * the ledger search deal/get_batch and trade/balance). One variant per process:
+ *
+ *   tsx bench/nodeOverhead.ts <node|plain> [deposits]   → one JSON line on stdout
+ */
+import { Agent, request } from 'node:http';
+
+import { startSimulator } from '../sandbox/framework';
+import { Mt5Simulator } from '../sandbox/mt5';
+import { fromPackage, runWorkflow, type WorkflowJson } from '../test/runner';
+import { newClientRand, passwordHash, randAnswer } from '../nodes/MetaTrader5/transport/auth';
+
+const MANAGER = { login: '1015', password: 'Sandbox#Mgr1' };
+const NODE = 'Credit Deposit';
+
+const workflow: WorkflowJson = {
+	name: 'bench: MT5 deposits',
+	nodes: [
+		{
+			id: 'b0000000-0000-4000-8000-000000000001',
+			name: NODE,
+			type: 'n8n-nodes-brokerage.metaTrader5',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {
+				resource: 'balance',
+				operation: 'deposit',
+				login: '={{ $json.login }}',
+				amount: '={{ $json.amount }}',
+				idempotencyKey: '={{ $json.key }}',
+				balanceOptions: {},
+			},
+			credentials: { metaTrader5Api: { id: 'mt5', name: 'MT5 sandbox' } },
+		},
+	],
+	connections: {},
+};
+
+interface Answer {
+	retcode?: string;
+	[key: string]: unknown;
+}
+
+/** The plain client: Node's http with one keep-alive socket, JSON answers, nothing else. */
+function plainClient(baseUrl: string) {
+	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+	const call = (method: string, path: string, query: Record<string, string | number>): Promise<Answer> =>
+		new Promise((resolve, reject) => {
+			const url = `${baseUrl}${path}?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`;
+			const req = request(url, { method, agent }, (res) => {
+				const chunks: Buffer[] = [];
+				res.on('data', (chunk: Buffer) => chunks.push(chunk));
+				res.on('end', () => {
+					const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer;
+					if (res.statusCode !== 200 || !String(body.retcode ?? '').startsWith('0')) reject(new Error(`${path}: ${res.statusCode} ${body.retcode}`));
+					else resolve(body);
+				});
+			});
+			req.on('error', reject);
+			req.end();
+		});
+	return {
+		async login(): Promise<void> {
+			const hash = passwordHash(MANAGER.password);
+			const start = await call('GET', '/api/auth/start', { version: 484, agent: 'bench', login: MANAGER.login, type: 'manager' });
+			await call('GET', '/api/auth/answer', { srv_rand_answer: randAnswer(hash, String(start.srv_rand)), cli_rand: newClientRand() });
+			await call('GET', '/api/time/get', {});
+		},
+		async deposit(login: number, amount: string, key: string): Promise<void> {
+			const now = Math.floor(Date.now() / 1000);
+			const deals = await call('GET', '/api/deal/get_batch', { login, from: now - 45 * 86_400, to: now + 86_400 });
+			if ((deals.answer as Array<{ Comment?: string }>).some((deal) => deal.Comment === key)) return;
+			await call('POST', '/api/trade/balance', { login, type: 2, balance: amount, comment: key, check_margin: 1 });
+		},
+		close: () => agent.destroy(),
+	};
+}
+
+async function main(): Promise<void> {
+	const [variant = 'node', depositsArg = '300'] = process.argv.slice(2);
+	const deposits = Number(depositsArg);
+	const mt5 = await startSimulator(new Mt5Simulator({ accounts: [] }));
+	const credentials = {
+		metaTrader5Api: { serverUrl: mt5.url, login: MANAGER.login, password: MANAGER.password, agent: 'bench', serverTimeZone: 'detect', ignoreSslIssues: false },
+	};
+	const items = (login: number, prefix: string, count: number) =>
+		Array.from({ length: count }, (_, i) => ({ login: String(login), amount: `${100 + (i % 50)}.25`, key: `bench:${prefix}:${i}` }));
+
+	let seconds: number;
+	let login: number;
+	if (variant === 'node') {
+		const { closeMt5Sessions } = fromPackage<typeof import('../nodes/MetaTrader5/transport/connection')>('nodes/MetaTrader5/transport/connection');
+		const warm = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Warm Up', leverage: 100 });
+		await runWorkflow(workflow, { input: items(warm, 'warm', 20), credentials });
+		login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
+		closeMt5Sessions(); // the timed run logs in again, as the plain client does
+		const started = process.hrtime.bigint();
+		const result = await runWorkflow(workflow, { input: items(login, 'run', deposits), credentials });
+		seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		const credited = result.outputs[NODE]?.[0]?.filter((item) => item.json.alreadyApplied === false).length ?? 0;
+		if (credited !== deposits) throw new Error(`the node credited ${credited} of ${deposits} deposits`);
+		closeMt5Sessions();
+	} else if (variant === 'plain') {
+		const warmClient = plainClient(mt5.url);
+		await warmClient.login();
+		const warm = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Warm Up', leverage: 100 });
+		for (const item of items(warm, 'warm', 20)) await warmClient.deposit(warm, item.amount, item.key);
+		warmClient.close();
+		login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
+		const started = process.hrtime.bigint();
+		const client = plainClient(mt5.url);
+		await client.login();
+		for (const item of items(login, 'run', deposits)) await client.deposit(login, item.amount, item.key);
+		seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		client.close();
+	} else {
+		throw new Error(`unknown variant "${variant}" (node or plain)`);
+	}
+	// Both did the job: every deposit is on the ledger, once.
+	const credited = mt5.simulator.dealsOf(login).filter((deal) => deal.Action === '2').length;
+	await mt5.close();
+	if (credited !== deposits) throw new Error(`${credited} deposits on the ledger, expected ${deposits}`);
+	process.stdout.write(`${JSON.stringify({ variant, rows: deposits, seconds, rowsPerSecond: deposits / seconds, peakMb: process.resourceUsage().maxRSS / 1024, credited })}\n`);
+}
+
+// n8n-core leaves timers behind; the figure is out, so end the process.
+main().then(
+	() => process.exit(0),
+	(error: unknown) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
