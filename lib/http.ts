@@ -31,6 +31,7 @@ import {
 } from 'n8n-workflow';
 
 import { breakerKey, getBreaker, type Admission } from './circuitBreaker';
+import { recordHourly, resetHourly, type HourlyCounter } from './health';
 import type { ContextWithoutItems, RetryPolicy } from './retryOptions';
 
 export type RequestContext = IExecuteFunctions | ContextWithoutItems;
@@ -144,6 +145,12 @@ function statsFor(key: string): IntegrationCallStats {
 	return entry;
 }
 
+/** Counts in the totals since the process started and in the hour's bucket (lib/health.ts). */
+function count(key: string, counter: HourlyCounter, atMs: number): void {
+	statsFor(key)[counter]++;
+	recordHourly(key, counter, atMs);
+}
+
 export function httpCallStats(): Record<string, IntegrationCallStats> {
 	const all: Record<string, IntegrationCallStats> = {};
 	for (const [key, entry] of stats) all[key] = { ...entry };
@@ -152,6 +159,7 @@ export function httpCallStats(): Record<string, IntegrationCallStats> {
 
 export function resetHttpCallStats(): void {
 	stats.clear();
+	resetHourly();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -518,10 +526,11 @@ export async function runWithRetry<T = unknown>(
 		nowMs,
 	);
 	const counters = statsFor(call.key);
-	counters.calls++;
+	count(call.key, 'calls', nowMs());
 	const failed = <E>(error: E): E => {
-		counters.failures++;
-		counters.lastFailureAtMs = nowMs();
+		const atMs = nowMs();
+		count(call.key, 'failures', atMs);
+		counters.lastFailureAtMs = atMs;
 		return error;
 	};
 
@@ -584,7 +593,7 @@ export async function runWithRetry<T = unknown>(
 				return { result: decision.result };
 			}
 		}
-		counters.retries++;
+		count(call.key, 'retries', nowMs());
 	}
 }
 

@@ -24,6 +24,9 @@ const META_AUDIENCE_PLACEHOLDER = 'REPLACE_WITH_YOUR_AUDIENCE_ID';
 /** The header value that lets ops (and tests, and the demo) start on-demand runs of templates. */
 export const OPS_RUN_KEY = 'ops-run-key-sandbox-7f3a9c';
 
+/** The password of the integration health page's Basic Auth login (user "ops"). */
+export const OPS_DASHBOARD_PASSWORD = 'ops-dashboard-sandbox-5d1e07';
+
 /** The header value the brokerage's website server sends with each lead form (X-Form-Key). */
 export const WEBSITE_FORM_KEY = 'website-form-key-sandbox-2b8e41';
 
@@ -44,6 +47,16 @@ export interface SandboxWiring {
 	smtp: { host: string; port: number; user: string; password: string };
 	meta: { baseUrl: string; accessToken: string; pixelId: string; adAccountId: string; apiVersion: string; depositorsAudienceId: string };
 	googleAds: { baseUrl: string; accessTokenUrl: string; clientId: string; clientSecret: string; refreshToken: string; accessToken: string; loginCustomerId: string; customerId: string; ftdConversionActionId: string };
+	/** A RabbitMQ broker (test/e2e/rabbitmq.ts); without one the credential points at a local default. */
+	rabbitmq?: RabbitMqWiring;
+}
+
+export interface RabbitMqWiring {
+	hostname: string;
+	port: number;
+	username: string;
+	password: string;
+	vhost: string;
 }
 
 export function templateNames(): string[] {
@@ -161,6 +174,15 @@ export function sandboxCredentials(wiring: SandboxWiring): E2eCredential[] {
 			name: 'Withdrawal approvers',
 			type: 'jwtAuth',
 			data: { keyType: 'passphrase', secret: APPROVER_JWT_SECRET, algorithm: 'HS256' },
+		},
+		// n8n's own Basic Auth credential: the login of the integration health page.
+		{ id: 'ops-dashboard-login', name: 'Ops dashboard login', type: 'httpBasicAuth', data: { user: 'ops', password: OPS_DASHBOARD_PASSWORD } },
+		// n8n's own RabbitMQ credential, for the event templates (guest is allowed on loopback only).
+		{
+			id: 'rabbitmq',
+			name: 'RabbitMQ',
+			type: 'rabbitmq',
+			data: { ...(wiring.rabbitmq ?? { hostname: '127.0.0.1', port: 5672, username: 'guest', password: 'guest', vhost: '/' }), ssl: false },
 		},
 	];
 }

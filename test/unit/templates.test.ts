@@ -82,7 +82,7 @@ describe.each(templates)('template $file', ({ text }) => {
 	});
 
 	it('names credentials only by the ids the sandbox wiring creates', () => {
-		const known = ['crm-api-key', 'crm-webhook-secret', 'ops-run-key', 'website-form-key', 'mt5-manager', 'ctrader-manager', 'praxis', 'coinspaid', 'sumsub', 'onfido', 'smtp', 'meta-conversions', 'google-ads', 'withdrawal-approvers'];
+		const known = ['crm-api-key', 'crm-webhook-secret', 'ops-run-key', 'website-form-key', 'mt5-manager', 'ctrader-manager', 'praxis', 'coinspaid', 'sumsub', 'onfido', 'smtp', 'meta-conversions', 'google-ads', 'withdrawal-approvers', 'rabbitmq', 'ops-dashboard-login'];
 		const used = template.nodes.flatMap((node) => Object.values(node.credentials ?? {}).map((credential) => credential.id));
 		for (const id of used) expect(known).toContain(id);
 	});
