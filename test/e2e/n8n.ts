@@ -60,7 +60,7 @@ export interface StartOptions {
 	credentials?: E2eCredential[];
 	/** Extra environment for n8n (applied last, so it can override the harness defaults). */
 	env?: Record<string, string>;
-	/** Production webhook paths to wait for besides those of n8n's own Webhook nodes (e.g. our triggers). */
+	/** Production webhook paths (POST) to wait for besides those of n8n's own Webhook nodes (e.g. our triggers). */
 	waitForWebhooks?: string[];
 	/** How long the whole start may take; default 180 s. */
 	timeoutMs?: number;
@@ -184,7 +184,11 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		for (const workflow of workflows) {
 			if (workflow.active !== false) await api.activate(workflow.id);
 		}
-		await waitForWebhooks(baseUrl, webhookPaths(workflows).concat(options.waitForWebhooks ?? []), deadline);
+		await waitForWebhooks(
+			baseUrl,
+			webhookPaths(workflows).concat((options.waitForWebhooks ?? []).map((path) => ({ path, method: 'POST' }))),
+			deadline,
+		);
 
 		const started = child;
 		return {
@@ -471,32 +475,39 @@ function prepareWorkflow(workflow: E2eWorkflow, index: number): PreparedWorkflow
 	};
 }
 
-// The production paths of n8n's own Webhook nodes in the workflows being activated.
-function webhookPaths(workflows: PreparedWorkflow[]): string[] {
+interface WebhookRoute {
+	path: string;
+	method: string;
+}
+
+// The production paths (and methods) of n8n's own Webhook nodes in the workflows being activated.
+function webhookPaths(workflows: PreparedWorkflow[]): WebhookRoute[] {
 	return workflows
 		.filter((workflow) => workflow.active !== false)
 		.flatMap((workflow) => workflow.nodes)
 		.filter((node) => node.type === 'n8n-nodes-base.webhook' && !node.disabled && typeof node.parameters.path === 'string')
 		.map((node) => {
 			const path = String(node.parameters.path).replace(/^\/+/, '');
-			return path.includes(':') ? `${node.webhookId}/${path}` : path;
+			// n8n's Webhook node listens for GET unless told otherwise.
+			const method = String(node.parameters.httpMethod ?? 'GET');
+			return { path: path.includes(':') ? `${node.webhookId}/${path}` : path, method };
 		});
 }
 
-// An OPTIONS preflight with an Origin makes n8n look the path up without running the workflow:
-// 204 when the webhook is registered, 404 when not.
-async function waitForWebhooks(baseUrl: string, paths: string[], deadline: number) {
-	for (const path of paths) {
+// An OPTIONS preflight with an Origin makes n8n look the path up (for the method asked about)
+// without running the workflow: 204 when the webhook is registered, 404 when not.
+async function waitForWebhooks(baseUrl: string, routes: WebhookRoute[], deadline: number) {
+	for (const { path, method } of routes) {
 		let last = 'no answer';
 		for (;;) {
 			const response = await fetch(`${baseUrl}/webhook/${path.replace(/^\/+/, '')}`, {
 				method: 'OPTIONS',
-				headers: { origin: baseUrl, 'access-control-request-method': 'POST' },
+				headers: { origin: baseUrl, 'access-control-request-method': method },
 				signal: AbortSignal.timeout(5000),
 			}).catch((error: Error) => error);
 			if (!(response instanceof Error) && response.status < 300) break;
 			last = response instanceof Error ? response.message : `${response.status} ${await response.text()}`;
-			if (Date.now() > deadline) throw new N8nError(`Webhook /webhook/${path} was not registered: ${last}`);
+			if (Date.now() > deadline) throw new N8nError(`Webhook ${method} /webhook/${path} was not registered: ${last}`);
 			await sleep(200);
 		}
 	}
