@@ -28,8 +28,11 @@
  * What the chain does not do: whoever can rewrite the whole table can re-compute every hash after
  * the record they changed. Keep the latest hash somewhere else too (a daily alert, a ticket) to
  * anchor it. Two executions writing at the same moment both chain after the same last record; the
- * check then reports the second as reordered, so write audit records from one place at a time (a
- * sub-workflow, or a workflow limited to one concurrent execution).
+ * check then reports the second as reordered, so write audit records from one place. The shipped
+ * templates do: each appends its changes to an outbox table, and workflows/audit-trail.json alone
+ * chains them. A record is a pure function of its entry and the previous record, so two overlapping
+ * runs of that workflow compute the same record for the same outbox row and store it once (matched
+ * on the row's id).
  *
  * Records keep no secrets and personal data only as needed: a field that looks like a password,
  * secret, token or API key is refused, and so is an e-mail address in the subject or detail (use

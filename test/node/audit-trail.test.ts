@@ -107,6 +107,15 @@ describe('Audit Trail in a workflow', () => {
 		});
 	});
 
+	it('takes an empty item, as Always Output Data gives for an empty table, as no record', async () => {
+		const empty = await runWorkflow(workflow, { startNode: VERIFY, input: [{}] });
+		expect(empty.outputs[VERIFY][0][0].json).toEqual({ ok: true, checked: 0, breaks: [] });
+
+		const records = await recordChanges([change(), change({ idempotencyKey: 'praxis:8824' })]);
+		const run = await runWorkflow(workflow, { startNode: VERIFY, input: records });
+		expect(run.outputs[VERIFY][0][0].json).toEqual({ ok: true, checked: 2, breaks: [] });
+	});
+
 	it('detects a deleted record in a list field', async () => {
 		const records = await recordChanges([change(), change({ idempotencyKey: 'praxis:8824' }), change({ idempotencyKey: 'praxis:8825' })]);
 		const run = await runWorkflow(withNode(VERIFY, { recordsFrom: 'field', recordsField: 'audit.rows' }), {

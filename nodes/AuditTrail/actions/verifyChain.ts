@@ -14,7 +14,7 @@ import { getPath } from '../../../lib/mapping';
 export const description: INodeProperties[] = updateDisplayOptions({ show: { operation: ['verifyChain'] } }, [
 	{
 		displayName:
-			'Give the audit records in the order they were written (the Data Table\'s row order, or sorted by sequence). The node outputs one item: ok, how many records were checked, and every break (an edited, missing or reordered record).',
+			'Give the audit records in the order they were written (the Data Table\'s row order, or sorted by sequence). The node outputs one item: ok, how many records were checked, and every break (an edited, missing or reordered record). An empty item (a Data Table read of an empty table with Always Output Data) counts as no record.',
 		name: 'verifyNotice',
 		type: 'notice',
 		default: '',
@@ -73,7 +73,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const read = attempt(() => {
 		const recordsFrom = this.getNodeParameter('recordsFrom', 0, 'items') as string;
 		const fromGenesis = this.getNodeParameter('fromGenesis', 0, true) !== false;
-		if (recordsFrom !== 'field') return { records: items.map((item) => item.json as unknown), fromGenesis };
+		// An item without any field is what "Always Output Data" gives for an empty table, not a record:
+		// every stored row has at least its id.
+		if (recordsFrom !== 'field') {
+			return { records: items.filter((item) => Object.keys(item.json).length > 0).map((item) => item.json as unknown), fromGenesis };
+		}
 		const path = String(this.getNodeParameter('recordsField', 0, 'records') ?? '').trim();
 		if (!path) throw new FieldError('Records Field', 'is empty; give the field that holds the list of records, e.g. records');
 		const records = items.flatMap((item, itemIndex) => {
