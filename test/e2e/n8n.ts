@@ -62,6 +62,13 @@ export interface StartOptions {
 	env?: Record<string, string>;
 	/** Production webhook paths (POST) to wait for besides those of n8n's own Webhook nodes (e.g. our triggers). */
 	waitForWebhooks?: string[];
+	/**
+	 * Queue mode: this many `n8n worker` processes besides the main one, which then only receives
+	 * webhooks and enqueues. Needs `env` with the queue and PostgreSQL settings (test/scale).
+	 */
+	workers?: number;
+	/** Executions each worker runs at once (`n8n worker --concurrency`); default 10. */
+	workerConcurrency?: number;
 	/** How long the whole start may take; default 180 s. */
 	timeoutMs?: number;
 }
@@ -113,6 +120,8 @@ export interface N8nInstance {
 	workflows: Array<{ id: string; name: string }>;
 	userFolder: string;
 	logFile: string;
+	/** The log files of the workers (queue mode), one per worker. */
+	workerLogFiles: string[];
 	/** The last lines n8n printed. */
 	logTail(lines?: number): string;
 	api: N8nApi;
@@ -130,6 +139,7 @@ export function nodeOutput(execution: ExecutionDetail, nodeName: string, output 
 export class N8nError extends Error {}
 
 const READY_LINE = 'Editor is now accessible via';
+const WORKER_READY_LINE = 'n8n worker is now ready';
 const PORT_IN_USE = /port \d+ is already in use/;
 
 export async function startN8n(options: StartOptions = {}): Promise<N8nInstance> {
@@ -147,6 +157,8 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 	};
 	const secrets = { encryptionKey: randomBytes(24).toString('hex'), jwtSecret: randomBytes(24).toString('hex') };
 	let child: ChildProcess | undefined;
+	const workers: ChildProcess[] = [];
+	const workerLogFiles: string[] = [];
 
 	try {
 		installPack(userFolder);
@@ -177,6 +189,16 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			throw new N8nError(`n8n did not start (${outcome})`);
 		}
 
+		// Workers: the main process's settings, each with its own task-runner broker port.
+		for (let index = 0; index < (options.workers ?? 0); index++) {
+			const workerLog = join(userFolder, `worker-${index + 1}.log`);
+			workerLogFiles.push(workerLog);
+			const [brokerPort] = await freePorts();
+			const worker = spawnN8n(['worker', `--concurrency=${options.workerConcurrency ?? 10}`], { ...env, N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, workerLog);
+			workers.push(worker);
+			await waitForLine(worker, workerLog, WORKER_READY_LINE, deadline, `worker ${index + 1}`);
+		}
+
 		const baseUrl = `http://127.0.0.1:${env.N8N_PORT}`;
 		const cookie = await setupOwner(baseUrl, login);
 		const apiKey = await createApiKey(baseUrl, cookie);
@@ -200,9 +222,11 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 			workflows: workflows.map(({ id, name }) => ({ id, name })),
 			userFolder,
 			logFile,
+			workerLogFiles,
 			logTail,
 			api,
 			stop: async () => {
+				await Promise.all(workers.map((worker) => stopChild(worker)));
 				await stopChild(started);
 				if (process.env.N8N_E2E_KEEP === '1') console.log(`n8n e2e user folder kept: ${userFolder}`);
 				else rmSync(userFolder, { recursive: true, force: true });
@@ -210,6 +234,7 @@ export async function startN8n(options: StartOptions = {}): Promise<N8nInstance>
 		};
 	} catch (error) {
 		// Stop what started; keep the folder (database, log) so the failure can be looked into.
+		await Promise.all(workers.map((worker) => stopChild(worker)));
 		if (child) await stopChild(child);
 		throw new N8nError(`${(error as Error).message}\n--- ${logFile} (folder kept) ---\n${logTail()}`);
 	}
@@ -301,7 +326,7 @@ function n8nEnv(
 
 function spawnN8n(args: string[], env: Record<string, string>, logFile: string): ChildProcess {
 	const fd = openSync(logFile, 'a');
-	const server = args[0] === 'start';
+	const server = args[0] === 'start' || args[0] === 'worker';
 	// `n8n start` gets a stdin pipe and the guard (scripts/e2e-n8n-guard.mjs), so it stops when the
 	// test process ends in any way. Its own process group lets a stuck n8n and its task runner be
 	// killed together.
@@ -350,6 +375,17 @@ async function waitForReady(child: ChildProcess, port: string, logFile: string, 
 		await sleep(200);
 	}
 	return 'timed out';
+}
+
+async function waitForLine(child: ChildProcess, logFile: string, line: string, deadline: number, what: string): Promise<void> {
+	let exit: string | undefined;
+	child.once('exit', (code, signal) => (exit = signal ?? String(code)));
+	while (Date.now() < deadline) {
+		if (exit !== undefined) throw new N8nError(`n8n ${what} exited with ${exit}:\n${tail(logFile, 40)}`);
+		if (existsSync(logFile) && readFileSync(logFile, 'utf8').includes(line)) return;
+		await sleep(200);
+	}
+	throw new N8nError(`n8n ${what} did not get ready in time:\n${tail(logFile, 40)}`);
 }
 
 async function stopChild(child: ChildProcess, timeoutMs = 20_000): Promise<void> {
