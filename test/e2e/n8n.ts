@@ -92,7 +92,7 @@ export interface ExecutionDetail extends ExecutionSummary {
 export interface N8nApi {
 	/** Any public API call (`/api/v1` + path) with the harness's API key; throws on a non-2xx answer. */
 	request<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
-	/** Executions, newest first. */
+	/** Executions, newest first: all of them, or the first `limit`. */
 	listExecutions(filter?: { workflowId?: string; status?: ExecutionSummary['status']; limit?: number }): Promise<ExecutionSummary[]>;
 	/** One execution with its run data. */
 	getExecution(id: string, options?: { includeData?: boolean }): Promise<ExecutionDetail>;
@@ -451,11 +451,20 @@ function publicApi(baseUrl: string, apiKey: string): N8nApi {
 		return (text ? JSON.parse(text) : undefined) as T;
 	};
 
+	// Every page (n8n answers at most 250 per page), or the first `limit` executions.
 	const listExecutions: N8nApi['listExecutions'] = async (filter = {}) => {
-		const query = new URLSearchParams({ limit: String(filter.limit ?? 100) });
-		if (filter.workflowId) query.set('workflowId', filter.workflowId);
-		if (filter.status) query.set('status', filter.status);
-		return (await request<{ data: ExecutionSummary[] }>('GET', `/executions?${query}`)).data;
+		const all: ExecutionSummary[] = [];
+		let cursor: string | undefined;
+		do {
+			const query = new URLSearchParams({ limit: String(Math.min(filter.limit ?? 250, 250)) });
+			if (filter.workflowId) query.set('workflowId', filter.workflowId);
+			if (filter.status) query.set('status', filter.status);
+			if (cursor) query.set('cursor', cursor);
+			const page = await request<{ data: ExecutionSummary[]; nextCursor?: string | null }>('GET', `/executions?${query}`);
+			all.push(...page.data);
+			cursor = page.nextCursor ?? undefined;
+		} while (cursor && all.length < (filter.limit ?? Infinity));
+		return filter.limit ? all.slice(0, filter.limit) : all;
 	};
 
 	return {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 interface TemplateNode {
 	name: string;
 	type: string;
+	parameters?: { resource?: string; operation?: string };
+	retryOnFail?: boolean;
 	onError?: string;
 	credentials?: Record<string, { id: string; name: string }>;
 }
@@ -74,6 +76,13 @@ describe.each(templates)('template $file', ({ text }) => {
 			})
 			.map((node) => node.name);
 		expect(silent).toEqual([]);
+	});
+
+	it('retries every "create Data Table if it does not exist" step, which concurrent first runs race on', () => {
+		// n8n checks, then creates: two runs at once both create, and one fails with "already exists".
+		// A retry finds the table there.
+		const creates = template.nodes.filter((node) => node.type === 'n8n-nodes-base.dataTable' && node.parameters?.resource === 'table' && node.parameters?.operation === 'create');
+		expect(creates.filter((node) => node.retryOnFail !== true).map((node) => node.name)).toEqual([]);
 	});
 
 	it('uses only documented placeholders', () => {
