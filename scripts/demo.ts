@@ -10,7 +10,7 @@ import { openPraxisDeposit, openPraxisWithdrawal } from '../sandbox/praxis';
 import { decide, resumeUrlIn } from '../test/e2e/approvals';
 import { startN8n, type N8nInstance } from '../test/e2e/n8n';
 import type { E2eWorkflow } from '../test/e2e/n8n';
-import { loadTemplate, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames, WEBSITE_FORM_KEY } from '../test/e2e/templates';
+import { loadTemplate, OPS_DASHBOARD_PASSWORD, OPS_RUN_KEY, sandboxCredentials, sandboxWiring, templateNames, WEBSITE_FORM_KEY } from '../test/e2e/templates';
 
 const CRM_WEBHOOK_SECRET = 'whsec_demo_crm_5d1c9a0b7e3f4a2c8b6d';
 const once = process.argv.includes('--once');
@@ -293,7 +293,44 @@ async function brokerageDay(sandbox: Sandbox, n8n: N8nInstance, templates: E2eWo
 			outcome: audit.length ? audit.map((a) => (a.text ?? '').split('. ')[0]).join('; ') : 'no tier changes',
 		});
 	}
+	steps.push(await auditTrailCheck(n8n));
+	steps.push(await healthPage(n8n));
 	return steps;
+}
+
+/** End of day: ops chain the day's audit records and check the chain (both also run on a schedule). */
+async function auditTrailCheck(n8n: N8nInstance): Promise<DayStep> {
+	const what = "Ops close the day's audit trail and check it for tampering";
+	const workflow = n8n.workflows.find((w) => w.id === 'audittrail');
+	if (!workflow) return { time: 'EOD', what, outcome: 'the audit trail template is not imported (unexpected)' };
+	await runNow(n8n, 'audit-trail/chain', workflow.name);
+	const response = await fetch(n8n.webhookUrl('audit-trail/verify'), { method: 'POST', headers: { 'content-type': 'application/json', 'x-ops-key': OPS_RUN_KEY }, body: '{}' });
+	const result = (await response.json().catch(() => ({}))) as { ok?: boolean; checked?: number; breaks?: unknown[]; lastHash?: string | null };
+	return {
+		time: 'EOD',
+		what,
+		outcome:
+			result.ok === true && (result.checked ?? 0) > 0
+				? `${result.checked} hash-chained records (accounts, balance operations, releases, group and KYC changes), chain intact, last hash ${String(result.lastHash).slice(0, 12)}…`
+				: `verification answered ${response.status} ${JSON.stringify(result).slice(0, 200)} (unexpected)`,
+	};
+}
+
+/** The integration health page, as ops open it in a browser (Basic Auth). */
+async function healthPage(n8n: N8nInstance): Promise<DayStep> {
+	const response = await fetch(n8n.webhookUrl('integration-health'), {
+		headers: { authorization: `Basic ${Buffer.from(`ops:${OPS_DASHBOARD_PASSWORD}`).toString('base64')}` },
+	});
+	const html = await response.text();
+	const rows = [...html.matchAll(/<tr[^>]*>\s*<td[^>]*>([^<]+)<\/td>\s*<td[^>]*>([^<]+)<\/td>\s*<td[^>]*>(\d+)<\/td>\s*<td[^>]*>(\d+)<\/td>\s*<td[^>]*>(\d+)<\/td>/g)];
+	return {
+		time: 'EOD',
+		what: `Ops open the integration health page (${n8n.webhookUrl('integration-health')}, login ops / ${OPS_DASHBOARD_PASSWORD})`,
+		outcome:
+			response.status === 200 && rows.length
+				? rows.map((r) => `${r[1].trim()}: ${r[3]} calls, ${r[4]} failures, ${r[5]} retries`).join('; ')
+				: `answered ${response.status} with ${rows.length} integration rows (unexpected)`,
+	};
 }
 
 /** Withdrawals through the approval template: one approver, a refusal, two approvers, a failing PSP. */
