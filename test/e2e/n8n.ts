@@ -19,12 +19,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, symlinkSync, writeFileSync, appendFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import type { IConnections, IDataObject, INode, IRunExecutionData } from 'n8n-workflow';
+
+import { freePort } from './support';
 
 export const PACKAGE_ROOT = resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-brokerage';
@@ -565,18 +566,6 @@ async function freePorts(): Promise<[number, number]> {
 		const brokerPort = await freePort();
 		if (brokerPort !== port) return [port, brokerPort];
 	}
-}
-
-async function freePort(): Promise<number> {
-	return await new Promise((done, fail) => {
-		const server = createServer();
-		server.once('error', fail);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => done(port));
-		});
-	});
 }
 
 function tail(file: string, lines: number): string {

@@ -9,7 +9,7 @@ import { openPraxisWithdrawal } from '../../sandbox/praxis';
 import { decide, resumeUrlIn } from './approvals';
 import { nodeOutput, startN8n, type N8nInstance } from './n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from './templates';
-import { crmRequest, eventually } from './support';
+import { crmRequest, eventually, nextAlert as nextAlertAfter } from './support';
 
 const SECRET = 'whsec_e2e_withdrawals_0123456789abcdef';
 const ANNA = 'anna.ops@broker.example';
@@ -40,15 +40,7 @@ describe('Withdrawal template in real n8n', () => {
 	const alertsSince = (count: number) => sandbox.alerts.simulator.received().slice(count).map((a) => a.text ?? '');
 
 	/** The next Slack message that matches, e.g. the approval request. */
-	const nextAlert = async (from: number, pattern: RegExp, timeoutMs = 20_000): Promise<string> => {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const found = alertsSince(from).find((text) => pattern.test(text));
-			if (found) return found;
-			if (Date.now() > deadline) throw new Error(`no alert matching ${pattern}; got ${JSON.stringify(alertsSince(from))}`);
-			await new Promise((resolve) => setTimeout(resolve, 100));
-		}
-	};
+	const nextAlert = (from: number, pattern: RegExp, timeoutMs?: number) => nextAlertAfter(sandbox, from, pattern, timeoutMs);
 
 	beforeAll(async () => {
 		sandbox = await startSandbox();

@@ -5,9 +5,11 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { freePort } from '../e2e/support';
 
 export interface RunningServer {
 	port: number;
@@ -18,17 +20,6 @@ export interface RunningPostgres extends RunningServer {
 	database: string;
 	user: string;
 	password: string;
-}
-
-export async function freePort(): Promise<number> {
-	return await new Promise((done, fail) => {
-		const server = createServer();
-		server.once('error', fail);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => done(port));
-		});
-	});
 }
 
 async function waitForPort(port: number, timeoutMs: number, what: string): Promise<void> {
