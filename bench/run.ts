@@ -4,7 +4,8 @@
  * own process (so its peak memory is its own), several times; the median throughput counts.
  *
  * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_DEPOSITS (MT5 deposits per run,
- * default 300), BENCH_REPEAT (runs per variant, default 3).
+ * default 300), BENCH_REPEAT (runs per variant, default 3), BENCH_TEMPLATE_SERIAL and
+ * BENCH_TEMPLATE_CONCURRENT (deposits through the template in real n8n, default 40 and 80).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,11 +29,14 @@ interface Figure {
 	/** value ÷ baselineValue */
 	ratio: number;
 	target: string;
-	met: boolean;
+	/** null: a figure shown for context, with no target. */
+	met: boolean | null;
 }
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DEPOSITS = Number(process.env.BENCH_DEPOSITS ?? 300);
+const TEMPLATE_SERIAL = Number(process.env.BENCH_TEMPLATE_SERIAL ?? 40);
+const TEMPLATE_CONCURRENT = Number(process.env.BENCH_TEMPLATE_CONCURRENT ?? 80);
 const REPO = join(__dirname, '..', '..');
 const REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
 const RESULTS_DIR = join(REPO, 'bench', 'results');
@@ -128,13 +132,41 @@ function nodeOverhead(): { figures: Figure[]; raw: unknown } {
 	};
 }
 
+interface LatencyRun {
+	p50: number;
+	p95: number;
+	perSecond: number;
+}
+
+/** The deposit template in real n8n beside n8n's floor and the stock-node build (bench/depositTemplate.ts). */
+function depositTemplate(): { figures: Figure[]; raw: unknown } {
+	const out = execFileSync(process.execPath, ['--import', 'tsx', join(REPO, 'bench', 'depositTemplate.ts'), String(TEMPLATE_SERIAL), String(TEMPLATE_CONCURRENT)], {
+		cwd: REPO,
+		encoding: 'utf8',
+		maxBuffer: 1 << 20,
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	const result = JSON.parse(out.trim().split('\n').pop() as string) as Record<'serial' | 'concurrent', Record<'floor' | 'ours' | 'stock', LatencyRun>>;
+	const figures: Figure[] = [];
+	for (const mode of ['serial', 'concurrent'] as const) {
+		const { floor, ours, stock } = result[mode];
+		const label = mode === 'serial' ? 'one at a time' : '8 at a time';
+		figures.push(
+			{ bench: 'deposit template', figure: `p50 webhook→credit ms, ${label}`, value: ours.p50, baseline: 'bare Webhook → Respond (p50)', baselineValue: floor.p50, ratio: ours.p50 / floor.p50, target: '—', met: null },
+			{ bench: 'deposit template', figure: `p95 webhook→credit ms, ${label}`, value: ours.p95, baseline: 'bare Webhook → Respond (p95)', baselineValue: floor.p95, ratio: ours.p95 / floor.p95, target: '≤ 2×', met: ours.p95 / floor.p95 <= 2 },
+			{ bench: 'deposit template', figure: `deposits/s, ${label}`, value: ours.perSecond, baseline: 'same job from stock nodes', baselineValue: stock.perSecond, ratio: ours.perSecond / stock.perSecond, target: '≥ 1.0×', met: ours.perSecond / stock.perSecond >= 1 },
+		);
+	}
+	return { figures, raw: result };
+}
+
 function format(value: number): string {
 	return value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(2);
 }
 
 function printTable(figures: Figure[]): void {
 	const header = ['bench', 'figure', 'ours', 'baseline', 'baseline value', 'ratio', 'target', 'met'];
-	const rows = figures.map((f) => [f.bench, f.figure, format(f.value), f.baseline, format(f.baselineValue), `${f.ratio.toFixed(2)}×`, f.target, f.met ? 'yes' : 'NO']);
+	const rows = figures.map((f) => [f.bench, f.figure, format(f.value), f.baseline, format(f.baselineValue), `${f.ratio.toFixed(2)}×`, f.target, f.met === null ? '—' : f.met ? 'yes' : 'NO']);
 	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 	console.log(line(header));
@@ -146,13 +178,14 @@ function main(): void {
 	const started = new Date().toISOString();
 	const audienceResult = audience();
 	const overheadResult = nodeOverhead();
-	const figures = [...audienceResult.figures, ...overheadResult.figures];
+	const templateResult = depositTemplate();
+	const figures = [...audienceResult.figures, ...overheadResult.figures, ...templateResult.figures];
 	printTable(figures);
 	mkdirSync(RESULTS_DIR, { recursive: true });
 	const file = join(RESULTS_DIR, 'latest.json');
 	writeFileSync(
 		file,
-		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw, nodeOverhead: overheadResult.raw } }, null, 2)}\n`,
+		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw, nodeOverhead: overheadResult.raw, depositTemplate: templateResult.raw } }, null, 2)}\n`,
 	);
 	console.log(`\nwritten to ${file}`);
 }
