@@ -54,6 +54,23 @@ const properties: INodeProperties[] = [
 				default: 'all',
 				description: 'Which deals to return',
 			},
+			{
+				displayName: 'Limit',
+				name: 'limit',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Read at most this many deals of the account in this run (0 = all). With Skip, a long history is read in slices, one run each, so a run holds only its slice in memory. Accounts only, not group masks.',
+			},
+			{
+				displayName: 'Skip',
+				name: 'skip',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: "How many of the account's deals in the period to pass over first (those earlier runs read), in MT5's order. Accounts only, not group masks.",
+			},
 			includeRawOption,
 		],
 	},
@@ -85,22 +102,38 @@ export function serverWindow(fromUtc: DateTime, toUtc: DateTime, zone: ServerZon
 
 type DealQuery = { login: string } | { group: string };
 
+function readCount(ctx: IExecuteFunctions, itemIndex: number, parameter: string, label: string): number {
+	const value = Number(ctx.getNodeParameter(parameter, itemIndex, 0));
+	if (!Number.isInteger(value) || value < 0) {
+		throw new NodeOperationError(ctx.getNode(), `"${label}": must be a whole number, 0 or more; it is ${String(value)}`, { itemIndex });
+	}
+	return value;
+}
+
+/** Which of the account's deals to read: `skip` of them passed over, then at most `limit` (0 = all). */
+interface Slice {
+	skip: number;
+	limit: number;
+}
+
 async function dealsOfLogin(
 	ctx: IExecuteFunctions,
 	login: string,
 	window: { from: number; to: number },
 	policy: RetryPolicy,
+	slice: Slice,
 ): Promise<Mt5Record[]> {
 	const action = `read the deals of account ${login}`;
 	const query = { login, ...window };
 	const { answer } = await mt5Request(ctx, { path: '/api/deal/get_total', query, idempotent: true }, action, policy);
 	const total = Number((answer as { total?: unknown } | undefined)?.total ?? 0);
+	const end = slice.limit > 0 ? Math.min(total, slice.skip + slice.limit) : total;
 	const deals: Mt5Record[] = [];
 	const seen = new Set<string>();
-	for (let offset = 0; offset < total; offset += DEALS_PER_PAGE) {
+	for (let offset = slice.skip; offset < end; offset += DEALS_PER_PAGE) {
 		const page = await mt5Request(
 			ctx,
-			{ path: '/api/deal/get_page', query: { ...query, offset, total: DEALS_PER_PAGE }, idempotent: true },
+			{ path: '/api/deal/get_page', query: { ...query, offset, total: Math.min(DEALS_PER_PAGE, end - offset) }, idempotent: true },
 			action,
 			policy,
 		);
@@ -157,10 +190,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			{ itemIndex },
 		);
 	}
+	const slice: Slice = {
+		skip: readCount(this, itemIndex, 'options.skip', 'Skip'),
+		limit: readCount(this, itemIndex, 'options.limit', 'Limit'),
+	};
+	if ('group' in query && (slice.skip > 0 || slice.limit > 0)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			'"Limit" and "Skip": work for one account only; MT5 answers a group mask in one batch. Select by account, or clear them.',
+			{ itemIndex },
+		);
+	}
 	const zone = await mt5ServerZone(this);
 	const window = serverWindow(fromUtc, toUtc, zone);
 	const records =
-		'login' in query ? await dealsOfLogin(this, query.login, window, policy) : await dealsOfGroup(this, query.group, window, policy);
+		'login' in query ? await dealsOfLogin(this, query.login, window, policy, slice) : await dealsOfGroup(this, query.group, window, policy);
 
 	const includeRaw = readIncludeRaw(this, itemIndex);
 	const wanted = keepKind(this.getNodeParameter('options.dealKinds', itemIndex, 'all') as string);
