@@ -99,7 +99,7 @@ describe('MetaTrader 5 deals', () => {
 		mt5.simulator.faults.clear();
 	});
 
-	it('reads a long history in slices with Skip and Limit: together they cover it once, each run only its pages', async () => {
+	it('reads a long history in slices with Skip and Max Deals: together they cover it once, each run only its pages', async () => {
 		const period = { login: String(login), from: '2025-10-01T00:00:00Z', to: '2025-11-06T00:00:00Z' };
 		const whole = json((await run([period])).main).map((deal) => deal.dealId);
 		expect(whole).toHaveLength(253);
@@ -108,7 +108,7 @@ describe('MetaTrader 5 deals', () => {
 		for (let skip = 0; skip < 253; skip += 100) {
 			mt5.simulator.faults.clear();
 			mt5.simulator.faults.add({ fault: { kind: 'delay', ms: 0 }, path: '/api/deal/get_page', times: 10 });
-			slices.push(json((await run([period], { options: { skip, limit: 100 } })).main).map((deal) => deal.dealId));
+			slices.push(json((await run([period], { options: { skip, maxDeals: 100 } })).main).map((deal) => deal.dealId));
 			// One page request per 100 deals of the slice, none beyond it.
 			expect(mt5.simulator.faults.fired.filter((hit) => hit.path === '/api/deal/get_page')).toHaveLength(1);
 		}
@@ -116,18 +116,18 @@ describe('MetaTrader 5 deals', () => {
 		expect(slices.map((slice) => slice.length)).toEqual([100, 100, 53]);
 		expect(slices.flat()).toEqual(whole);
 
-		const past = await run([period], { options: { skip: 300, limit: 100 } });
+		const past = await run([period], { options: { skip: 300, maxDeals: 100 } });
 		expect(past.main).toHaveLength(0);
 	});
 
-	it('refuses Limit and Skip for a group mask, saying why', async () => {
+	it('refuses Max Deals and Skip for a group mask, saying why', async () => {
 		const { main, errors } = await run([{ group: 'real\\vip', from: '2025-10-26T00:00:00Z', to: '2025-10-26T04:00:00Z' }], {
 			selectBy: 'group',
 			groupMask: '={{ $json.group }}',
-			options: { limit: 10 },
+			options: { maxDeals: 10 },
 		});
 		expect(main).toHaveLength(0);
-		expect(json(errors)).toEqual([expect.objectContaining({ error: expect.stringContaining('"Limit" and "Skip": work for one account only') })]);
+		expect(json(errors)).toEqual([expect.objectContaining({ error: expect.stringContaining('"Max Deals" and "Skip": work for one account only') })]);
 	});
 
 	it('gives each deal in UTC across the DST switch: 02:00 server time is 23:00Z, 04:00 is 02:00Z', async () => {

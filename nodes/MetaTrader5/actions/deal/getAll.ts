@@ -55,8 +55,8 @@ const properties: INodeProperties[] = [
 				description: 'Which deals to return',
 			},
 			{
-				displayName: 'Limit',
-				name: 'limit',
+				displayName: 'Max Deals',
+				name: 'maxDeals',
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
@@ -110,7 +110,7 @@ function readCount(ctx: IExecuteFunctions, itemIndex: number, parameter: string,
 	return value;
 }
 
-/** Which of the account's deals to read: `skip` of them passed over, then at most `limit` (0 = all). */
+/** Which of the account's deals to read: `skip` of them passed over, then at most `limit` (Max Deals; 0 = all). */
 interface Slice {
 	skip: number;
 	limit: number;
@@ -192,12 +192,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const slice: Slice = {
 		skip: readCount(this, itemIndex, 'options.skip', 'Skip'),
-		limit: readCount(this, itemIndex, 'options.limit', 'Limit'),
+		limit: readCount(this, itemIndex, 'options.maxDeals', 'Max Deals'),
 	};
 	if ('group' in query && (slice.skip > 0 || slice.limit > 0)) {
 		throw new NodeOperationError(
 			this.getNode(),
-			'"Limit" and "Skip": work for one account only; MT5 answers a group mask in one batch. Select by account, or clear them.',
+			'"Max Deals" and "Skip": work for one account only; MT5 answers a group mask in one batch. Select by account, or clear them.',
 			{ itemIndex },
 		);
 	}
