@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_DEPOSITS (MT5 deposits per run,
  * default 300), BENCH_REPEAT (runs per variant, default 3), BENCH_TEMPLATE_SERIAL and
- * BENCH_TEMPLATE_CONCURRENT (deposits through the template in real n8n, default 40 and 80).
+ * BENCH_TEMPLATE_CONCURRENT (deposits through the template in real n8n, default 40 and 80),
+ * BENCH_HISTORY_SMALL and BENCH_HISTORY_LARGE (deals of the history read, default 100,000 and 1,000,000).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,8 @@ interface Figure {
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const DEPOSITS = Number(process.env.BENCH_DEPOSITS ?? 300);
+const HISTORY_SMALL = Number(process.env.BENCH_HISTORY_SMALL ?? 100_000);
+const HISTORY_LARGE = Number(process.env.BENCH_HISTORY_LARGE ?? 1_000_000);
 const TEMPLATE_SERIAL = Number(process.env.BENCH_TEMPLATE_SERIAL ?? 40);
 const TEMPLATE_CONCURRENT = Number(process.env.BENCH_TEMPLATE_CONCURRENT ?? 80);
 const REPO = join(__dirname, '..', '..');
@@ -132,6 +135,40 @@ function nodeOverhead(): { figures: Figure[]; raw: unknown } {
 	};
 }
 
+/** A long MT5 history read in 10,000-deal slices through our node, beside a plain client (bench/dealHistory.ts). */
+function dealHistory(): { figures: Figure[]; raw: unknown } {
+	const small = runVariants('dealHistory.js', ['node', 'plain'], [String(HISTORY_SMALL)], true);
+	const large = runVariants('dealHistory.js', ['node', 'plain'], [String(HISTORY_LARGE)], true);
+	const growth = large.node.peakMb - small.node.peakMb;
+	const figures: Figure[] = [];
+	for (const [count, result] of [
+		[HISTORY_SMALL, small],
+		[HISTORY_LARGE, large],
+	] as const) {
+		figures.push({
+			bench: 'deal history',
+			figure: `deals/s, ${count.toLocaleString('en')} deals in 10,000-deal runs`,
+			value: result.node.rowsPerSecond,
+			baseline: 'plain client, same get_page calls',
+			baselineValue: result.plain.rowsPerSecond,
+			ratio: result.node.rowsPerSecond / result.plain.rowsPerSecond,
+			target: '—',
+			met: null,
+		});
+	}
+	figures.push({
+		bench: 'deal history',
+		figure: `peak memory (MB), ${HISTORY_LARGE.toLocaleString('en')} deals`,
+		value: large.node.peakMb,
+		baseline: `peak with ${HISTORY_SMALL.toLocaleString('en')} deals`,
+		baselineValue: small.node.peakMb,
+		ratio: large.node.peakMb / small.node.peakMb,
+		target: '≤ +50 MB',
+		met: growth <= 50,
+	});
+	return { figures, raw: { small, large } };
+}
+
 interface LatencyRun {
 	p50: number;
 	p95: number;
@@ -178,14 +215,15 @@ function main(): void {
 	const started = new Date().toISOString();
 	const audienceResult = audience();
 	const overheadResult = nodeOverhead();
+	const historyResult = dealHistory();
 	const templateResult = depositTemplate();
-	const figures = [...audienceResult.figures, ...overheadResult.figures, ...templateResult.figures];
+	const figures = [...audienceResult.figures, ...overheadResult.figures, ...historyResult.figures, ...templateResult.figures];
 	printTable(figures);
 	mkdirSync(RESULTS_DIR, { recursive: true });
 	const file = join(RESULTS_DIR, 'latest.json');
 	writeFileSync(
 		file,
-		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw, nodeOverhead: overheadResult.raw, depositTemplate: templateResult.raw } }, null, 2)}\n`,
+		`${JSON.stringify({ started, node: process.version, cpus: require('node:os').cpus().length, rows: ROWS, repeat: REPEAT, figures, details: { audience: audienceResult.raw, nodeOverhead: overheadResult.raw, dealHistory: historyResult.raw, depositTemplate: templateResult.raw } }, null, 2)}\n`,
 	);
 	console.log(`\nwritten to ${file}`);
 }
