@@ -244,10 +244,41 @@ export function serverZoneFromMt5TimeConfig(config: Mt5TimeConfig): ServerZone {
 	return named !== undefined ? ianaServerZone(named, 0) : ianaServerZone('Europe/London', standardMinutes);
 }
 
+const HOUR_MS = 3_600_000;
+/** Offsets of IANA zones at whole UTC hours, by zone: asking Intl is the cost of every conversion. */
+const hourOffsets = new Map<string, Map<number, number>>();
+const MAX_CACHED_HOURS = 200_000;
+
+/**
+ * A zone's offset at `utcMs` (minutes), read from the offsets at the whole hours around it: when
+ * both ends of the hour agree no switch falls inside it (zones switch at most once in an hour), so
+ * that is the offset; otherwise the instant is asked exactly. A long deal history (a million deals
+ * converted four times each) then costs two Intl look-ups per hour instead of four per deal.
+ */
+function ianaOffsetMinutes(ianaZone: string, utcMs: number): number {
+	const exact = (ms: number) => IANAZone.create(ianaZone).offset(ms);
+	let hours = hourOffsets.get(ianaZone);
+	if (!hours || hours.size > MAX_CACHED_HOURS) {
+		hours = new Map();
+		hourOffsets.set(ianaZone, hours);
+	}
+	const hour = Math.floor(utcMs / HOUR_MS);
+	const at = (h: number) => {
+		let offset = hours.get(h);
+		if (offset === undefined) {
+			offset = exact(h * HOUR_MS);
+			hours.set(h, offset);
+		}
+		return offset;
+	};
+	const start = at(hour);
+	return start === at(hour + 1) ? start : exact(utcMs);
+}
+
 /** Minutes the zone's wall clock is ahead of UTC at the instant `utcMs`. */
 function offsetMinutesAt(zone: ServerZone, utcMs: number): number {
 	if (zone.kind === 'fixed') return zone.offsetMinutes;
-	return IANAZone.create(zone.ianaZone).offset(utcMs) + zone.shiftMinutes;
+	return ianaOffsetMinutes(zone.ianaZone, utcMs) + zone.shiftMinutes;
 }
 
 /** Seconds the zone's wall clock is ahead of UTC at `utc` (e.g. 10800 for Athens in summer). */

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import {
 	detectOffsetSeconds,
 	fixedServerZone,
@@ -402,5 +402,26 @@ describe('strict inputs', () => {
 
 	test('the result of a conversion is a UTC DateTime', () => {
 		expect(serverTimeToUtc(1572518788, athensZone).zoneName).toBe('UTC');
+	});
+});
+
+describe('IANA offsets read through the per-hour cache', () => {
+	// Zones that switch on the hour, at half hours, by 30 minutes (Lord Howe) and at :45 offsets.
+	const zones = ['Europe/Athens', 'America/New_York', 'Australia/Lord_Howe', 'Pacific/Chatham', 'Asia/Kathmandu', 'America/St_Johns'];
+
+	it.each(zones)('%s: every minute around each switch of 2024-2026, and a year of hours, match Intl exactly', (name) => {
+		const zone = parseServerZone(name);
+		const direct = (ms: number) => IANAZone.create(name).offset(ms) * 60;
+		const instants: number[] = [];
+		const from = Date.parse('2024-01-01T00:00:00Z');
+		const to = Date.parse('2027-01-01T00:00:00Z');
+		// Find each switch hour, then take every minute of the two hours around it.
+		for (let ms = from; ms < to; ms += 3_600_000) {
+			instants.push(ms + 1_234_567 % 3_600_000);
+			if (direct(ms) !== direct(ms + 3_600_000)) for (let m = ms - 3_600_000; m <= ms + 2 * 3_600_000; m += 60_000) instants.push(m, m + 59_999);
+		}
+		expect(instants.length).toBeGreaterThan(26_000);
+		const wrong = instants.filter((ms) => offsetSecondsAt(zone, new Date(ms)) !== direct(ms));
+		expect(wrong).toEqual([]);
 	});
 });
