@@ -7,6 +7,8 @@ let passed = 0;
 let failed = 0;
 for (const file of reports) {
 	const report = JSON.parse(readFileSync(`${dir}/${file}`, 'utf8'));
+	// Only the runners' count files (test/summary-reporter.js); other reports (tables) live there too.
+	if (typeof report.suite !== 'string' || !Number.isInteger(report.passed) || !Number.isInteger(report.failed)) continue;
 	console.log(`${report.suite}: ${report.passed} passed, ${report.failed} failed, ${report.skipped} skipped`);
 	passed += report.passed;
 	failed += report.failed;
