@@ -19,6 +19,8 @@ interface VariantRun {
 	seconds: number;
 	rowsPerSecond: number;
 	peakMb: number;
+	/** Heap still used after a final GC (benches that report it). */
+	retainedMb?: number;
 }
 
 interface Figure {
@@ -60,13 +62,14 @@ function runVariants(
 	variants: string[],
 	args: string[],
 	viaTsx = false,
+	nodeArgs: string[] = [],
 ): Record<string, { rowsPerSecond: number; peakMb: number; runs: VariantRun[] }> {
 	const runs: Record<string, VariantRun[]> = Object.fromEntries(variants.map((v) => [v, []]));
 	// Interleaved (a b c a b c …) so a slow spell on a shared machine hits every variant alike.
 	for (let round = 0; round < REPEAT; round++) {
 		for (const variant of variants) {
 			const entry = viaTsx ? ['--import', 'tsx', join(REPO, 'bench', script.replace(/\.js$/, '.ts'))] : [join(__dirname, script)];
-			const out = execFileSync(process.execPath, [...entry, variant, ...args], {
+			const out = execFileSync(process.execPath, [...nodeArgs, ...entry, variant, ...args], {
 				cwd: REPO,
 				encoding: 'utf8',
 				maxBuffer: 1 << 20,
@@ -137,9 +140,10 @@ function nodeOverhead(): { figures: Figure[]; raw: unknown } {
 
 /** A long MT5 history read in 10,000-deal slices through our node, beside a plain client (bench/dealHistory.ts). */
 function dealHistory(): { figures: Figure[]; raw: unknown } {
-	const small = runVariants('dealHistory.js', ['node', 'plain'], [String(HISTORY_SMALL)], true);
-	const large = runVariants('dealHistory.js', ['node', 'plain'], [String(HISTORY_LARGE)], true);
+	const small = runVariants('dealHistory.js', ['node', 'plain'], [String(HISTORY_SMALL)], true, ['--expose-gc']);
+	const large = runVariants('dealHistory.js', ['node', 'plain'], [String(HISTORY_LARGE)], true, ['--expose-gc']);
 	const growth = large.node.peakMb - small.node.peakMb;
+	const retained = (result: typeof small) => Math.max(...result.node.runs.map((run) => run.retainedMb ?? 0));
 	const figures: Figure[] = [];
 	for (const [count, result] of [
 		[HISTORY_SMALL, small],
@@ -165,6 +169,16 @@ function dealHistory(): { figures: Figure[]; raw: unknown } {
 		ratio: large.node.peakMb / small.node.peakMb,
 		target: '≤ +50 MB',
 		met: growth <= 50,
+	});
+	figures.push({
+		bench: 'deal history',
+		figure: `heap kept after GC (MB), ${HISTORY_LARGE.toLocaleString('en')} deals`,
+		value: retained(large),
+		baseline: `kept with ${HISTORY_SMALL.toLocaleString('en')} deals`,
+		baselineValue: retained(small),
+		ratio: retained(large) / retained(small),
+		target: '≤ +50 MB',
+		met: retained(large) - retained(small) <= 50,
 	});
 	return { figures, raw: { small, large } };
 }
