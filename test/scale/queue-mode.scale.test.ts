@@ -19,6 +19,9 @@ import { startPostgres, startRedis, type RunningPostgres, type RunningServer } f
 const DEPOSITS = Number(process.env.SCALE_DEPOSITS ?? 1000);
 const DUPLICATE_SHARE = Number(process.env.SCALE_DUPLICATE_SHARE ?? 0.3);
 const CLIENTS = 20;
+/** Clients approved at once for the provisioning case; each approval arrives three times. */
+const APPROVALS = Number(process.env.SCALE_APPROVALS ?? 60);
+const CRM_SECRET = 'whsec_scale_provisioning_0123456789ab';
 /** Deposits in flight at once (the notifications of a busy hour, compressed). */
 const IN_FLIGHT = 40;
 
@@ -42,14 +45,17 @@ describe(`Deposit template in n8n queue mode (main + 2 workers, PostgreSQL, Redi
 
 	beforeAll(async () => {
 		[postgres, redis, sandbox] = await Promise.all([startPostgres(), startRedis(), startSandbox()]);
-		const wiring = sandboxWiring(sandbox, 'unused-secret-0123456789abcdef');
+		const wiring = sandboxWiring(sandbox, CRM_SECRET);
 		const deposits = loadTemplate('deposit-credit-once', wiring);
 		workflowId = deposits.id as string;
 		n8n = await startN8n({
-			workflows: [deposits, loadTemplate('error-to-review-queue', wiring)],
+			workflows: [deposits, loadTemplate('provision-trading-account', wiring), loadTemplate('error-to-review-queue', wiring)],
 			credentials: sandboxCredentials(wiring),
-			waitForWebhooks: ['praxis'],
+			waitForWebhooks: ['praxis', 'crm-kyc'],
 			workers: 2,
+			// One execution at a time per worker: copies of one event queued next to each other then run on
+			// different workers at the same time, the race a shared claim must win.
+			workerConcurrency: 1,
 			env: {
 				EXECUTIONS_MODE: 'queue',
 				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
@@ -133,4 +139,34 @@ describe(`Deposit template in n8n queue mode (main + 2 workers, PostgreSQL, Redi
 		expect(perWorker.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(DEPOSITS + resent);
 		console.log(`queue mode: ${DEPOSITS} deposits, ${resent} resent, executions per worker ${perWorker.join(' / ')}`);
 	}, 1_800_000);
+
+	it('opens exactly one trading account per client when each KYC approval arrives three times at once', async () => {
+		sandbox.crm.simulator.subscribe(n8n.webhookUrl('crm-kyc'), ['client.kyc_approved'], { secret: CRM_SECRET });
+		const before = await n8n.api.listExecutions({ workflowId: 'provisiontrading' });
+		const approved: Array<Record<string, unknown>> = [];
+		for (let i = 0; i < APPROVALS; i++) {
+			approved.push(await crmCall<Record<string, unknown>>('POST', '/api/clients', { first_name: 'Queue', last_name: `Approval ${i}`, email: `queue.approval.${i}@example.com`, country: 'CY' }));
+		}
+		// The CRM's own event, and two more deliveries of it (new event ids, new signatures: the
+		// trigger's replay guard lets them through), all at the same time.
+		await Promise.all(
+			approved.map(async (client) => {
+				const patched = await fetch(`${sandbox.crm.url}/api/clients/${String(client.id)}`, {
+					method: 'PATCH',
+					headers: { 'content-type': 'application/json', 'x-api-key': sandbox.crm.simulator.credentials().apiKey },
+					body: JSON.stringify({ kyc_status: 'approved' }),
+				});
+				const data = (await patched.json()) as Record<string, unknown>;
+				await Promise.all([sandbox.crm.simulator.sendEvent('client.kyc_approved', data), sandbox.crm.simulator.sendEvent('client.kyc_approved', data)]);
+			}),
+		);
+		await sandbox.crm.simulator.idle();
+		await n8n.api.waitForExecutions('provisiontrading', { count: before.length + 3 * APPROVALS, timeoutMs: 600_000 });
+
+		const accounts = (sandbox.mt5.simulator.state() as { accounts: Array<{ comment?: string }> }).accounts;
+		const opened = approved.map((client) => accounts.filter((a) => a.comment === `crm:${String(client.id)}`).length);
+		expect(opened.filter((count) => count !== 1)).toEqual([]);
+		const linked = await Promise.all(approved.map(async (client) => ((await (await fetch(`${sandbox.crm.url}/api/clients/${String(client.id)}/trading-accounts`, { headers: { 'x-api-key': sandbox.crm.simulator.credentials().apiKey } })).json()) as { data: unknown[] }).data.length));
+		expect(linked.filter((count) => count !== 1)).toEqual([]);
+	}, 900_000);
 });
