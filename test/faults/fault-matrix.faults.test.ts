@@ -21,7 +21,7 @@ import { decide, resumeUrlIn } from '../e2e/approvals';
 import { startN8n, type N8nInstance } from '../e2e/n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from '../e2e/templates';
 import { crmRequest, nextAlert, reviewQueueRows } from '../e2e/support';
-import { expectSound, LATE_MS, record, report, settleCase, sleep, type CaseOutcome, type Ending } from './matrix';
+import { expectSound, LATE_MS, mt5Faults, record, report, settleCase, sleep, type CaseOutcome, type Ending, type Mt5FaultRule } from './matrix';
 
 const ROOT = join(__dirname, '..', '..');
 const CRM_SECRET = 'whsec_fault_matrix_0123456789abcdef';
@@ -76,7 +76,7 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 		return record({ template: TEMPLATE, fault, duplicates, ending, error, ...extra });
 	};
 	/** An MT5 fault on the next matching calls, then one approved deposit of client 1001 (MT5 500001). */
-	const withMt5Fault = async (fault: string, rule: Parameters<Sandbox['mt5']['simulator']['faults']['add']>[0]) => {
+	const withMt5Fault = async (fault: string, rule: Mt5FaultRule) => {
 		const orderId = await open();
 		sandbox.mt5.simulator.faults.add(rule);
 		const { transaction } = await sandbox.praxis.simulator.completeDeposit(orderId, { status: 'approved' });
@@ -100,24 +100,8 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 		await sandbox?.close();
 	});
 
-	it('MT5 5xx burst while crediting', async () => {
-		expectSound(await withMt5Fault('MT5 5xx burst (503 ×2, trade/balance)', { fault: { kind: 'status', status: 503 }, method: 'POST', path: '/api/trade/balance', times: 2 }));
-	});
-
-	it('MT5 429 with Retry-After on the ledger search', async () => {
-		expectSound(await withMt5Fault('MT5 429 + Retry-After (deal search)', { fault: { kind: 'rateLimit', retryAfterSeconds: 1 }, method: 'GET', path: '/api/deal/get_batch', times: 1 }));
-	});
-
-	it('MT5 commits the credit, then the answer is lost (timeout)', async () => {
-		expectSound(await withMt5Fault('MT5 timeout after commit (trade/balance)', { fault: { kind: 'timeoutAfterCommit' }, method: 'POST', path: '/api/trade/balance', times: 1 }));
-	});
-
-	it('connection reset while crediting', async () => {
-		expectSound(await withMt5Fault('connection reset (trade/balance)', { fault: { kind: 'reset' }, method: 'POST', path: '/api/trade/balance', times: 1 }));
-	});
-
-	it('MT5 session lost between calls', async () => {
-		expectSound(await withMt5Fault('MT5 session loss', { fault: { kind: 'sessionLoss' }, method: 'GET', path: '/api/deal/get_batch', times: 1 }));
+	it.each(mt5Faults({ method: 'POST', path: '/api/trade/balance' }, { method: 'GET', path: '/api/deal/get_batch' }))('%s while crediting', async (fault, rule) => {
+		expectSound(await withMt5Fault(fault, rule));
 	});
 
 	it('the CRM answers 5xx when the credit is recorded', async () => {
@@ -263,7 +247,7 @@ describe('Fault matrix: provisioning template (CRM KYC approval → MT5 account 
 		const duplicates = Math.max(0, accountsOf(clientId).length - 1) + Math.max(0, (await crmAccountsOf(clientId)).length - 1);
 		return record({ template: TEMPLATE, fault, duplicates, ending, error, ...extra });
 	};
-	const withMt5Fault = async (fault: string, rule: Parameters<Sandbox['mt5']['simulator']['faults']['add']>[0]) => {
+	const withMt5Fault = async (fault: string, rule: Mt5FaultRule) => {
 		const client = await newClient();
 		const from = sandbox.alerts.simulator.received().length;
 		sandbox.mt5.simulator.faults.add(rule);
@@ -298,24 +282,8 @@ describe('Fault matrix: provisioning template (CRM KYC approval → MT5 account 
 		await sandbox?.close();
 	});
 
-	it('MT5 5xx burst while opening the account', async () => {
-		expectSound(await withMt5Fault('MT5 5xx burst (503 ×2, user/add)', { fault: { kind: 'status', status: 503 }, method: 'POST', path: '/api/user/add', times: 2 }));
-	});
-
-	it('MT5 429 with Retry-After while opening the account', async () => {
-		expectSound(await withMt5Fault('MT5 429 + Retry-After (user/add)', { fault: { kind: 'rateLimit', retryAfterSeconds: 1 }, method: 'POST', path: '/api/user/add', times: 1 }));
-	});
-
-	it('MT5 opens the account, then the answer is lost (timeout)', async () => {
-		expectSound(await withMt5Fault('MT5 timeout after commit (user/add)', { fault: { kind: 'timeoutAfterCommit' }, method: 'POST', path: '/api/user/add', times: 1 }));
-	});
-
-	it('connection reset while opening the account', async () => {
-		expectSound(await withMt5Fault('connection reset (user/add)', { fault: { kind: 'reset' }, method: 'POST', path: '/api/user/add', times: 1 }));
-	});
-
-	it('MT5 session lost before opening the account', async () => {
-		expectSound(await withMt5Fault('MT5 session loss', { fault: { kind: 'sessionLoss' }, method: 'POST', path: '/api/user/add', times: 1 }));
+	it.each(mt5Faults({ method: 'POST', path: '/api/user/add' }, { method: 'POST', path: '/api/user/add' }))('%s while opening the account', async (fault, rule) => {
+		expectSound(await withMt5Fault(fault, rule));
 	});
 
 	it('ten copies of the approval at the same time', async () => {
@@ -467,30 +435,8 @@ describe('Fault matrix: withdrawal template (request → checks → approval →
 		await sandbox?.close();
 	});
 
-	it('MT5 5xx burst while debiting', async () => {
-		await approvedWith('MT5 5xx burst (503 ×2, trade/balance)', () =>
-			sandbox.mt5.simulator.faults.add({ fault: { kind: 'status', status: 503 }, method: 'POST', path: '/api/trade/balance', times: 2 }),
-		);
-	});
-
-	it('MT5 429 with Retry-After on the ledger search', async () => {
-		await approvedWith('MT5 429 + Retry-After (deal search)', () =>
-			sandbox.mt5.simulator.faults.add({ fault: { kind: 'rateLimit', retryAfterSeconds: 1 }, method: 'GET', path: '/api/deal/get_batch', times: 1 }),
-		);
-	});
-
-	it('MT5 commits the debit, then the answer is lost (timeout)', async () => {
-		await approvedWith('MT5 timeout after commit (trade/balance)', () =>
-			sandbox.mt5.simulator.faults.add({ fault: { kind: 'timeoutAfterCommit' }, method: 'POST', path: '/api/trade/balance', times: 1 }),
-		);
-	});
-
-	it('connection reset while debiting', async () => {
-		await approvedWith('connection reset (trade/balance)', () => sandbox.mt5.simulator.faults.add({ fault: { kind: 'reset' }, method: 'POST', path: '/api/trade/balance', times: 1 }));
-	});
-
-	it('MT5 session lost before the debit', async () => {
-		await approvedWith('MT5 session loss', () => sandbox.mt5.simulator.faults.add({ fault: { kind: 'sessionLoss' }, method: 'GET', path: '/api/deal/get_batch', times: 1 }));
+	it.each(mt5Faults({ method: 'POST', path: '/api/trade/balance' }, { method: 'GET', path: '/api/deal/get_batch' }))('%s while debiting', async (fault, rule) => {
+		await approvedWith(fault, () => sandbox.mt5.simulator.faults.add(rule));
 	});
 
 	it('Praxis fails the release after MT5 was debited: parked for ops, debited once', async () => {

@@ -7,6 +7,32 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import type { Sandbox } from '../../sandbox';
+
+/** A fault rule for the MT5 simulator's next matching calls. */
+export type Mt5FaultRule = Parameters<Sandbox['mt5']['simulator']['faults']['add']>[0];
+
+interface Mt5Call {
+	method: 'GET' | 'POST';
+	path: string;
+}
+
+/**
+ * The MT5-side faults every money or account step faces, as [name, rule]: a 5xx burst, a timeout
+ * after MT5 committed and a reset on the call that changes something (`write`), a 429 with
+ * Retry-After and a lost session on the call made before it (`read`).
+ */
+export function mt5Faults(write: Mt5Call, read: Mt5Call): Array<[string, Mt5FaultRule]> {
+	const name = (call: Mt5Call) => call.path.replace('/api/', '');
+	return [
+		[`MT5 5xx burst (503 ×2, ${name(write)})`, { fault: { kind: 'status', status: 503 }, ...write, times: 2 }],
+		[`MT5 429 + Retry-After (${name(read)})`, { fault: { kind: 'rateLimit', retryAfterSeconds: 1 }, ...read, times: 1 }],
+		[`MT5 timeout after commit (${name(write)})`, { fault: { kind: 'timeoutAfterCommit' }, ...write, times: 1 }],
+		[`connection reset (${name(write)})`, { fault: { kind: 'reset' }, ...write, times: 1 }],
+		[`MT5 session loss (${name(read)})`, { fault: { kind: 'sessionLoss' }, ...read, times: 1 }],
+	];
+}
+
 export type Ending = 'done' | 'review' | 'alerted' | 'held by sender' | 'refused' | 'lost';
 
 export interface CaseOutcome {
