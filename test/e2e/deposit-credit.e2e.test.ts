@@ -112,6 +112,7 @@ describe('Deposit template in real n8n', () => {
 		const client = sandbox.crm.simulator.state().clients.find((c) => c.id === 1002);
 		expect(client?.status).toBe('blocked');
 		expect(sandbox.crm.simulator.state().notes.map((n) => n.body)).toEqual([
+			`n8n is debiting the chargeback of praxis transaction ${transaction.tid}.`,
 			expect.stringContaining(`Account blocked: chargeback on praxis transaction ${transaction.tid}; 390.00 USD debited from MT5 500002.`),
 		]);
 	});
@@ -241,6 +242,30 @@ describe('Deposit template in real n8n', () => {
 		expect(crmTransactionsFor(subCent.id)).toEqual([expect.objectContaining({ amount: '643.56', currency: 'USD', status: 'completed' })]);
 	});
 
+	it('debits a chargeback once when Praxis resends it with a new signature while the first copy runs', async () => {
+		await openDeposit('1002', 'dep-template-cb-twice', 20_000);
+		const credited = await finishedRuns();
+		const { transaction } = await sandbox.praxis.simulator.completeDeposit('dep-template-cb-twice', { status: 'approved' });
+		await newRuns(credited, 1);
+		const before = await finishedRuns();
+		const { notification } = await sandbox.praxis.simulator.chargeback(transaction.tid);
+		const resent = (notification.body ?? '').replace(/"timestamp":(\d+)/, (_m, s: string) => `"timestamp":${Number(s) + 1}`);
+		const answer = await fetch(n8n.webhookUrl('praxis'), {
+			method: 'POST',
+			headers: { 'content-type': 'application/json; charset=utf-8', 'gt-authentication': signJsonText(resent, 'notification', sandbox.praxis.simulator.credentials().merchant_secret) },
+			body: resent,
+		});
+		expect(answer.status).toBe(200);
+		const runs = await newRuns(before, 2);
+
+		expect(depositDeals(500002, `praxis:${transaction.tid}:chargeback`).map((d) => d.Profit)).toEqual(['-200.00']);
+		const notes = sandbox.crm.simulator.state().notes.map((n) => n.body).filter((body) => body.includes(`transaction ${transaction.tid}`));
+		expect(notes).toEqual([`n8n is debiting the chargeback of praxis transaction ${transaction.tid}.`, expect.stringContaining('Account blocked: chargeback')]);
+		// One run debited; the other saw the claim and stopped.
+		const steps = await Promise.all(runs.map(async (run) => Object.keys((await n8n.api.getExecution(run.id)).data?.resultData.runData ?? {})));
+		expect(steps.filter((names) => names.includes('Another Run Is Debiting It'))).toHaveLength(1);
+	});
+
 	describe('a client whose only trading account is on cTrader', () => {
 		const crmCall = async <T>(method: string, path: string, body: unknown): Promise<T> => {
 			const response = await fetch(`${sandbox.crm.url}${path}`, {
@@ -343,6 +368,7 @@ describe('Deposit template in real n8n', () => {
 			expect(await stepsRun(chargedBack)).not.toContain('Debit MT5 Account');
 			expect(sandbox.crm.simulator.client(Number(clientId))?.status).toBe('blocked');
 			expect(sandbox.crm.simulator.state().notes.filter((n) => n.client_id === Number(clientId)).map((n) => n.body)).toEqual([
+				`n8n is debiting the chargeback of praxis transaction ${transaction.tid}.`,
 				`Account blocked: chargeback on praxis transaction ${transaction.tid}; 290.00 USD debited from cTrader ${login}.`,
 			]);
 		});
