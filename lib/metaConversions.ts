@@ -300,10 +300,3 @@ export function buildAudienceRow(schema: readonly MetaAudienceKey[], identifiers
 	}
 	return errors.length ? { ok: false, errors } : { ok: true, value: row };
 }
-
-/** Splits a list into chunks of at most `size`. */
-export function chunk<T>(list: readonly T[], size: number): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
-	return out;
-}
