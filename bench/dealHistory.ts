@@ -10,16 +10,14 @@
  *   tsx bench/dealHistory.ts server <deals>           (the simulator child: prints its URL and login)
  */
 import { spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 
 import { startSimulator } from '../sandbox/framework';
 import { Mt5Simulator } from '../sandbox/mt5';
-import { newClientRand, passwordHash, randAnswer } from '../nodes/MetaTrader5/transport/auth';
+import { BENCH_MANAGER as MANAGER, plainMt5Client } from './plainMt5';
 
 const SLICE = 10_000;
 const PAGE = 100;
-const MANAGER = { login: '1015', password: 'Sandbox#Mgr1' };
 const START = '2020-01-01T00:00:00Z';
 const PERIOD = { from: '2019-12-01T00:00:00Z', to: '2026-01-01T00:00:00Z' };
 
@@ -47,32 +45,20 @@ async function startServer(deals: number): Promise<{ url: string; login: number;
 
 /** The plain client: one keep-alive socket, the MT5 login, then get_total and get_page per slice. */
 async function readPlain(url: string, login: number, total: number): Promise<number> {
-	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-	const call = (path: string, query: Record<string, string | number>) =>
-		new Promise<Record<string, unknown>>((resolve, reject) => {
-			const req = request(`${url}${path}?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`, { agent }, (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>));
-			});
-			req.on('error', reject);
-			req.end();
-		});
-	const hash = passwordHash(MANAGER.password);
-	const start = await call('/api/auth/start', { version: 484, agent: 'bench', login: MANAGER.login, type: 'manager' });
-	await call('/api/auth/answer', { srv_rand_answer: randAnswer(hash, String(start.srv_rand)), cli_rand: newClientRand() });
+	const client = plainMt5Client(url);
+	await client.login();
 	// The whole period in server seconds, wide enough for every deal whatever the zone.
 	const window = { login, from: Math.floor(Date.parse(PERIOD.from) / 1000), to: Math.floor(Date.parse(PERIOD.to) / 1000) };
 	let read = 0;
 	for (let skip = 0; skip < total; skip += SLICE) {
-		const answer = await call('/api/deal/get_total', window);
+		const answer = await client.call('GET', '/api/deal/get_total', window);
 		const end = Math.min(Number((answer.answer as { total: string }).total), skip + SLICE);
 		for (let offset = skip; offset < end; offset += PAGE) {
-			const page = await call('/api/deal/get_page', { ...window, offset, total: Math.min(PAGE, end - offset) });
+			const page = await client.call('GET', '/api/deal/get_page', { ...window, offset, total: Math.min(PAGE, end - offset) });
 			read += (page.answer as unknown[]).length;
 		}
 	}
-	agent.destroy();
+	client.close();
 	return read;
 }
 

@@ -6,14 +6,11 @@
  *
  *   tsx bench/nodeOverhead.ts <node|plain> [deposits]   → one JSON line on stdout
  */
-import { Agent, request } from 'node:http';
-
 import { startSimulator } from '../sandbox/framework';
 import { Mt5Simulator } from '../sandbox/mt5';
 import { fromPackage, runWorkflow, type WorkflowJson } from '../test/runner';
-import { newClientRand, passwordHash, randAnswer } from '../nodes/MetaTrader5/transport/auth';
+import { BENCH_MANAGER as MANAGER, plainMt5Client } from './plainMt5';
 
-const MANAGER = { login: '1015', password: 'Sandbox#Mgr1' };
 const NODE = 'Credit Deposit';
 
 const workflow: WorkflowJson = {
@@ -39,43 +36,21 @@ const workflow: WorkflowJson = {
 	connections: {},
 };
 
-interface Answer {
-	retcode?: string;
-	[key: string]: unknown;
-}
-
-/** The plain client: Node's http with one keep-alive socket, JSON answers, nothing else. */
+/** The plain client's deposit: the same calls our node makes (ledger search, then the balance operation). */
 function plainClient(baseUrl: string) {
-	const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-	const call = (method: string, path: string, query: Record<string, string | number>): Promise<Answer> =>
-		new Promise((resolve, reject) => {
-			const url = `${baseUrl}${path}?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`;
-			const req = request(url, { method, agent }, (res) => {
-				const chunks: Buffer[] = [];
-				res.on('data', (chunk: Buffer) => chunks.push(chunk));
-				res.on('end', () => {
-					const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Answer;
-					if (res.statusCode !== 200 || !String(body.retcode ?? '').startsWith('0')) reject(new Error(`${path}: ${res.statusCode} ${body.retcode}`));
-					else resolve(body);
-				});
-			});
-			req.on('error', reject);
-			req.end();
-		});
+	const client = plainMt5Client(baseUrl);
 	return {
 		async login(): Promise<void> {
-			const hash = passwordHash(MANAGER.password);
-			const start = await call('GET', '/api/auth/start', { version: 484, agent: 'bench', login: MANAGER.login, type: 'manager' });
-			await call('GET', '/api/auth/answer', { srv_rand_answer: randAnswer(hash, String(start.srv_rand)), cli_rand: newClientRand() });
-			await call('GET', '/api/time/get', {});
+			await client.login();
+			await client.call('GET', '/api/time/get', {});
 		},
 		async deposit(login: number, amount: string, key: string): Promise<void> {
 			const now = Math.floor(Date.now() / 1000);
-			const deals = await call('GET', '/api/deal/get_batch', { login, from: now - 45 * 86_400, to: now + 86_400 });
+			const deals = await client.call('GET', '/api/deal/get_batch', { login, from: now - 45 * 86_400, to: now + 86_400 });
 			if ((deals.answer as Array<{ Comment?: string }>).some((deal) => deal.Comment === key)) return;
-			await call('POST', '/api/trade/balance', { login, type: 2, balance: amount, comment: key, check_margin: 1 });
+			await client.call('POST', '/api/trade/balance', { login, type: 2, balance: amount, comment: key, check_margin: 1 });
 		},
-		close: () => agent.destroy(),
+		close: () => client.close(),
 	};
 }
 
