@@ -4,6 +4,8 @@
  */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
+import { itemParameter } from './fieldReference';
+
 /** An item's error that names the field as the editor shows it. */
 export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: string, problem: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `"${field}": ${problem}`, { itemIndex });
@@ -11,7 +13,7 @@ export function fieldError(ctx: IExecuteFunctions, itemIndex: number, field: str
 
 /** A text parameter, trimmed; a finite number is taken as its text; anything else is empty. */
 export function readText(ctx: IExecuteFunctions, itemIndex: number, parameter: string, fallback = ''): string {
-	const value = ctx.getNodeParameter(parameter, itemIndex, fallback) as unknown;
+	const value = itemParameter(ctx, parameter, itemIndex, fallback);
 	return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 

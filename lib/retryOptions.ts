@@ -15,6 +15,8 @@ import {
 	type IWebhookFunctions,
 } from 'n8n-workflow';
 
+import { fixedCollection } from './fieldReference';
+
 export interface RetryPolicy {
 	/** How long one try may take before it counts as failed. */
 	timeoutMs: number;
@@ -196,10 +198,21 @@ export function readRetryPolicy(
 	ctx: IExecuteFunctions | ContextWithoutItems,
 	itemIndex?: number,
 ): RetryPolicy {
-	const raw =
-		itemIndex === undefined
-			? (ctx as ContextWithoutItems).getNodeParameter(RETRY_OPTIONS_NAME, {})
-			: (ctx as IExecuteFunctions).getNodeParameter(RETRY_OPTIONS_NAME, itemIndex, {});
+	if (itemIndex === undefined) return policyFrom(ctx, (ctx as ContextWithoutItems).getNodeParameter(RETRY_OPTIONS_NAME, {}));
+	// Options without expressions are the same for every item: checked once per node setting.
+	const fixed = fixedCollection(ctx as IExecuteFunctions, RETRY_OPTIONS_NAME, itemIndex);
+	if (!fixed) return policyFrom(ctx, (ctx as IExecuteFunctions).getNodeParameter(RETRY_OPTIONS_NAME, itemIndex, {}), itemIndex);
+	let policy = fixedPolicies.get(fixed);
+	if (!policy) {
+		policy = policyFrom(ctx, fixed, itemIndex);
+		fixedPolicies.set(fixed, policy);
+	}
+	return { ...policy };
+}
+
+const fixedPolicies = new WeakMap<object, RetryPolicy>();
+
+function policyFrom(ctx: IExecuteFunctions | ContextWithoutItems, raw: unknown, itemIndex?: number): RetryPolicy {
 	const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
 
 	const invalid = (label: string, expected: string, value: unknown) =>

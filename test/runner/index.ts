@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 
 import { Container } from '@n8n/di';
 import { ExecutionLifecycleHooks, PackageDirectoryLoader, PollContext, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext } from 'n8n-core/dist/execution-engine/node-execution-context';
 import { ScheduledTaskManager } from 'n8n-core/dist/execution-engine/scheduled-task-manager';
 import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-manager';
 import {
@@ -372,6 +373,20 @@ export async function runPoll(
 	const context = new PollContext(workflow, node, additionalData, mode, 'activate');
 	const result = await nodeType.poll.call(context);
 	return { items: result?.[0] ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+}
+
+/**
+ * The context n8n-core hands a node's `execute` for one run of `nodeName` on `input` — for tests
+ * that compare our reading of parameters with n8n's own (`getNodeParameter`) on the same run.
+ */
+export async function executeContextFor(fixture: WorkflowJson, nodeName: string, input: Array<IDataObject | INodeExecutionData>): Promise<ExecuteContext> {
+	const mode: WorkflowExecuteMode = 'manual';
+	const { workflow, additionalData } = await prepare(fixture, {}, mode);
+	const node = workflow.getNode(nodeName);
+	if (!node) throw new Error(`The fixture has no node "${nodeName}"`);
+	const items = toItems(input);
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [] } });
+	return new ExecuteContext(workflow, node, additionalData, mode, runExecutionData, 0, items, { main: [items] }, { node, data: { main: [items] }, source: null }, []);
 }
 
 /**

@@ -25,6 +25,7 @@ import {
 } from 'n8n-workflow';
 
 import { CTRADER_TOKEN_REFUSED } from '../../../credentials/CTraderApi.credentials';
+import { runCredentials } from '../../../lib/credentials';
 import { attempt, attemptAsync } from '../../../lib/errors';
 import { HttpCallError, requestWithRetry, type HttpCallOptions, type RetryHooks } from '../../../lib/http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../lib/retryOptions';
@@ -88,7 +89,7 @@ export class CTraderApiError extends NodeApiError {
 }
 
 export async function cTraderSettings(ctx: CTraderContext): Promise<CTraderSettings> {
-	const credentials = await ctx.getCredentials(CTRADER_CREDENTIAL);
+	const credentials = await runCredentials(ctx, CTRADER_CREDENTIAL);
 	return {
 		baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
 		brokerName: String(credentials.brokerName ?? '').trim(),

@@ -73,9 +73,17 @@ const API_VERSION = 1290;
 const sessions = new Map<string, Session>();
 
 /** The session key never holds the password itself, only a digest of it. */
+/** Keys by endpoint object: a node run reuses one (mt5Endpoint), so the digest is made once a run. */
+const sessionKeys = new WeakMap<Mt5Endpoint, string>();
+
 function sessionKey(endpoint: Mt5Endpoint): string {
-	const secret = createHash('sha256').update(endpoint.password).digest('hex').slice(0, 16);
-	return `${endpoint.serverUrl}|${endpoint.login}|${secret}`;
+	let key = sessionKeys.get(endpoint);
+	if (key === undefined) {
+		const secret = createHash('sha256').update(endpoint.password).digest('hex').slice(0, 16);
+		key = `${endpoint.serverUrl}|${endpoint.login}|${secret}`;
+		sessionKeys.set(endpoint, key);
+	}
+	return key;
 }
 
 function sessionFor(endpoint: Mt5Endpoint): Session {

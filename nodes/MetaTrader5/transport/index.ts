@@ -6,6 +6,7 @@
 import { NodeApiError, type IExecuteFunctions, type ILoadOptionsFunctions, type IPollFunctions, type JsonObject } from 'n8n-workflow';
 
 import { breakerKey } from '../../../lib/circuitBreaker';
+import { runCredentials } from '../../../lib/credentials';
 import { runWithRetry, type RetryHooks } from '../../../lib/http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../lib/retryOptions';
 import { parseMt5ServerTime, parseServerZone, serverZoneFromMt5TimeConfig, type ServerZone } from '../../../lib/time';
@@ -46,15 +47,23 @@ export class Mt5RetcodeError extends NodeApiError {
 	}
 }
 
+const endpoints = new WeakMap<object, Mt5Endpoint>();
+
+/** The credential's endpoint; one object per node run (the credential is read once a run). */
 export async function mt5Endpoint(ctx: Mt5Context): Promise<Mt5Endpoint> {
-	const credentials = await ctx.getCredentials(MT5_CREDENTIAL);
-	return {
-		serverUrl: String(credentials.serverUrl ?? '').replace(/\/+$/, ''),
-		login: String(credentials.login ?? ''),
-		password: String(credentials.password ?? ''),
-		agent: String(credentials.agent || 'n8n-brokerage'),
-		ignoreSslIssues: credentials.ignoreSslIssues === true,
-	};
+	const credentials = await runCredentials(ctx, MT5_CREDENTIAL);
+	let endpoint = endpoints.get(credentials);
+	if (!endpoint) {
+		endpoint = {
+			serverUrl: String(credentials.serverUrl ?? '').replace(/\/+$/, ''),
+			login: String(credentials.login ?? ''),
+			password: String(credentials.password ?? ''),
+			agent: String(credentials.agent || 'n8n-brokerage'),
+			ignoreSslIssues: credentials.ignoreSslIssues === true,
+		};
+		endpoints.set(credentials, endpoint);
+	}
+	return endpoint;
 }
 
 /**
@@ -72,7 +81,10 @@ export async function mt5Request(
 	const host = new URL(endpoint.serverUrl).host;
 	const outcome = await runWithRetry<Mt5Answer>(
 		{
-			node: ctx.getNode(),
+			// n8n copies the node on every getNode(); only a failure needs it.
+			get node() {
+				return ctx.getNode();
+			},
 			key: breakerKey(MT5_CREDENTIAL, endpoint.login, host),
 			serviceName: `MetaTrader 5 at ${host}`,
 			host,
@@ -106,7 +118,7 @@ const zones = new Map<string, ServerZone>();
  * or read from the server (`/api/time/get`) and cached for the process when set to "detect".
  */
 export async function mt5ServerZone(ctx: Mt5Context): Promise<ServerZone> {
-	const credentials = await ctx.getCredentials(MT5_CREDENTIAL);
+	const credentials = await runCredentials(ctx, MT5_CREDENTIAL);
 	const setting = String(credentials.serverTimeZone ?? 'detect').trim();
 	if (setting && setting.toLowerCase() !== 'detect') return parseServerZone(setting, 'Server Time Zone');
 	const key = `${String(credentials.serverUrl)}|${String(credentials.login)}`;

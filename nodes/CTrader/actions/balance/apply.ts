@@ -28,6 +28,7 @@ import {
 
 import { balanceOperationFields } from '../../../../lib/balanceFields';
 import { attempt, attemptAsync } from '../../../../lib/errors';
+import { fixedCollection, itemParameter } from '../../../../lib/fieldReference';
 import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { compareDecimal, isZero, negateDecimal, parseDecimal, subtractDecimal, toMinorUnits } from '../../../../lib/money';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
@@ -121,7 +122,7 @@ interface BalanceResult extends IDataObject {
 
 
 function readAmount(ctx: IExecuteFunctions, itemIndex: number, operation: BalanceOperation): string {
-	const raw = ctx.getNodeParameter('amount', itemIndex) as string | number;
+	const raw = itemParameter(ctx, 'amount', itemIndex) as string | number;
 	const parsed = attempt(() => parseDecimal(raw, 'Amount'));
 	if (!parsed.ok) throw new NodeOperationError(ctx.getNode(), parsed.error.message, { itemIndex });
 	const amount = parsed.value;
@@ -144,13 +145,13 @@ function repeatedExternalId(error: Error): { balanceHistoryId: string } | undefi
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
-	const operation = this.getNodeParameter('operation', itemIndex) as BalanceOperation;
+	const operation = itemParameter(this, 'operation', itemIndex) as BalanceOperation;
 	const spec = BALANCE_OPERATIONS[operation];
 	const login = readLogin(this, itemIndex);
 	const amount = readAmount(this, itemIndex, operation);
-	const key = String(this.getNodeParameter('idempotencyKey', itemIndex) ?? '').trim();
+	const key = String(itemParameter(this, 'idempotencyKey', itemIndex) ?? '').trim();
 	if (!key) throw fieldError(this, itemIndex, 'Idempotency Key', "is empty; use the source event's ID, e.g. praxis:8823");
-	const options = this.getNodeParameter('balanceOptions', itemIndex, {}) as IDataObject;
+	const options = fixedCollection(this, 'balanceOptions', itemIndex) ?? (this.getNodeParameter('balanceOptions', itemIndex, {}) as IDataObject);
 	const policy = readRetryPolicy(this, itemIndex);
 	const { baseUrl } = await cTraderSettings(this);
 	const externalId = fitKey(key, EXTERNAL_ID_MAX);

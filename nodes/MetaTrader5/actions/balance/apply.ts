@@ -16,6 +16,7 @@ import {
 
 import { balanceOperationFields } from '../../../../lib/balanceFields';
 import { attempt } from '../../../../lib/errors';
+import { fixedCollection, itemParameter } from '../../../../lib/fieldReference';
 import { fitKey, onceInProcess } from '../../../../lib/idempotency';
 import { compareDecimal, negateDecimal, parseDecimal } from '../../../../lib/money';
 import { readRetryPolicy } from '../../../../lib/retryOptions';
@@ -87,7 +88,7 @@ interface BalanceResult extends IDataObject {
 }
 
 function readAmount(ctx: IExecuteFunctions, itemIndex: number, operation: BalanceOperation): string {
-	const raw = ctx.getNodeParameter('amount', itemIndex) as string | number;
+	const raw = itemParameter(ctx, 'amount', itemIndex) as string | number;
 	const parsed = attempt(() => parseDecimal(raw, 'Amount'));
 	if (!parsed.ok) throw new NodeOperationError(ctx.getNode(), parsed.error.message, { itemIndex });
 	const amount = parsed.value;
@@ -125,21 +126,21 @@ async function findOnLedger(
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number) {
-	const operation = this.getNodeParameter('operation', itemIndex) as BalanceOperation;
+	const operation = itemParameter(this, 'operation', itemIndex) as BalanceOperation;
 	const spec = BALANCE_OPERATIONS[operation];
-	const login = String(this.getNodeParameter('login', itemIndex) ?? '').trim();
+	const login = String(itemParameter(this, 'login', itemIndex) ?? '').trim();
 	if (!/^\d+$/.test(login)) {
 		throw new NodeOperationError(this.getNode(), `"Login": must be an MT5 account number, got "${login}"`, { itemIndex });
 	}
 	const amount = readAmount(this, itemIndex, operation);
-	const key = String(this.getNodeParameter('idempotencyKey', itemIndex) ?? '').trim();
+	const key = String(itemParameter(this, 'idempotencyKey', itemIndex) ?? '').trim();
 	if (!key) {
 		throw new NodeOperationError(this.getNode(), '"Idempotency Key": is empty; use the source event\'s ID, e.g. praxis:8823', { itemIndex });
 	}
 	if (/[\\|=\n]/.test(key)) {
 		throw new NodeOperationError(this.getNode(), '"Idempotency Key": must not contain \\, |, = or line breaks', { itemIndex });
 	}
-	const options = this.getNodeParameter('balanceOptions', itemIndex, {}) as IDataObject;
+	const options = fixedCollection(this, 'balanceOptions', itemIndex) ?? (this.getNodeParameter('balanceOptions', itemIndex, {}) as IDataObject);
 	const lookbackDays = Number(options.lookbackDays ?? 45);
 	const policy = readRetryPolicy(this, itemIndex);
 	const comment = fitKey(key, MT5_COMMENT_MAX);
