@@ -114,8 +114,13 @@ function divideRounded(numerator: bigint, denominator: bigint, rounding: Roundin
 	}
 }
 
+/** Text parseDecimal would give back unchanged: no sign but a minus on a non-zero value, no leading zeros. */
+const CANONICAL = /^(?:-(?=0*\.?0*[1-9]))?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+
 /** Checks and normalises an amount: "+100.5" → "100.5", "1e2" → "100". Throws MoneyError. */
 export function parseDecimal(value: unknown, field?: string): DecimalString {
+	// Platforms send amounts already in this form ("26000.00"): one test instead of a bigint round trip.
+	if (typeof value === 'string' && CANONICAL.test(value)) return value;
 	const exact = parse(value, field);
 	return format(exact.units, exact.scale);
 }

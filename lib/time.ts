@@ -325,9 +325,12 @@ function wallToUtcMs(wallMs: number, zone: ServerZone): number {
 	// any one switch.
 	const before = offsetMinutesAt(zone, wallMs - DAY_MS);
 	const after = offsetMinutesAt(zone, wallMs + DAY_MS);
-	const fits = [before, after].filter((o) => offsetMinutesAt(zone, wallMs - o * MINUTE_MS) === o);
-	if (fits.length === 0) return wallMs - before * MINUTE_MS; // gap: keep the pre-jump offset
-	return wallMs - Math.max(...fits) * MINUTE_MS; // overlap: the larger offset is the first occurrence
+	const beforeFits = offsetMinutesAt(zone, wallMs - before * MINUTE_MS) === before;
+	const afterFits = after === before ? beforeFits : offsetMinutesAt(zone, wallMs - after * MINUTE_MS) === after;
+	if (!beforeFits && !afterFits) return wallMs - before * MINUTE_MS; // gap: keep the pre-jump offset
+	// Overlap: the larger offset is the first occurrence.
+	const offset = beforeFits && afterFits ? Math.max(before, after) : beforeFits ? before : after;
+	return wallMs - offset * MINUTE_MS;
 }
 
 function utcToWallMs(utcMs: number, zone: ServerZone): number {
@@ -374,6 +377,19 @@ function toUtcMs(value: unknown, field?: string): number {
 	throw new TimeError(`${what} must be an ISO-8601 date-time, a Date or a DateTime, got ${show(value)}`, field);
 }
 
+// Years 0000-9999: Date writes them exactly as luxon's toISO() does for a UTC DateTime.
+const PLAIN_YEARS_FIRST_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const PLAIN_YEARS_LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * An instant as the UTC ISO text luxon writes ("2026-10-25T01:00:00.000Z"), without building a
+ * DateTime: a long deal history converts millions of times, and each DateTime is garbage at once.
+ */
+function utcIso(ms: number): string {
+	if (ms >= PLAIN_YEARS_FIRST_MS && ms <= PLAIN_YEARS_LAST_MS) return new Date(ms).toISOString();
+	return utcDateTime(ms).toISO();
+}
+
 /** MT5 `Time`, `Registration`... (server epoch seconds, number or JSON string) → UTC DateTime. */
 export function serverTimeToUtc(serverEpochSeconds: number | string, zone: ServerZone, field?: string): DateTime<true> {
 	return utcDateTime(wallToUtcMs(toEpochNumber(serverEpochSeconds, field) * 1000, zone));
@@ -382,6 +398,16 @@ export function serverTimeToUtc(serverEpochSeconds: number | string, zone: Serve
 /** MT5 `TimeMsc` (server epoch milliseconds) → UTC DateTime. */
 export function serverTimeMscToUtc(serverEpochMs: number | string, zone: ServerZone, field?: string): DateTime<true> {
 	return utcDateTime(wallToUtcMs(toEpochNumber(serverEpochMs, field), zone));
+}
+
+/** `serverTimeToUtc(...).toISO()`, made without a DateTime (for mapping long histories). */
+export function serverTimeToUtcIso(serverEpochSeconds: number | string, zone: ServerZone, field?: string): string {
+	return utcIso(wallToUtcMs(toEpochNumber(serverEpochSeconds, field) * 1000, zone));
+}
+
+/** `serverTimeMscToUtc(...).toISO()`, made without a DateTime. */
+export function serverTimeMscToUtcIso(serverEpochMs: number | string, zone: ServerZone, field?: string): string {
+	return utcIso(wallToUtcMs(toEpochNumber(serverEpochMs, field), zone));
 }
 
 /** An instant → the server epoch seconds MT5 expects (e.g. a deal query's `from`). Sub-second parts are dropped. */

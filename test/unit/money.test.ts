@@ -112,3 +112,31 @@ describe('money: exact decimal arithmetic', () => {
 		expect(() => currencyDigits('XYZ', 'currency')).toThrow(/decimals of currency "XYZ" is not known/);
 	});
 });
+
+describe('parseDecimal: text already in canonical form is returned as it is', () => {
+	// The shortcut must agree with the full parse; " x" (a leading space) always takes the full parse.
+	const samples = ['0', '-0', '-0.00', '0.00', '-0.01', '-0.10', '10', '-10', '26000.00', '0.50', '007', '00.5', '+1', '1e2', '-1E-2', '.5', '-.5', '10.', '-00.1', '123456789012345678901234567890.123'];
+	it.each(samples)('%s', (text) => {
+		let slow: string | Error;
+		try {
+			slow = parseDecimal(` ${text}`);
+		} catch (error) {
+			slow = error as Error;
+		}
+		if (slow instanceof Error) expect(() => parseDecimal(text)).toThrow(MoneyError);
+		else expect(parseDecimal(text)).toBe(slow);
+	});
+
+	it('agrees with the full parse on 20,000 generated amounts', () => {
+		let seed = 7;
+		const next = (n: number) => {
+			seed = (seed * 1103515245 + 12345) % 2147483648;
+			return seed % n;
+		};
+		const digits = (length: number) => Array.from({ length }, () => String(next(10))).join('');
+		for (let i = 0; i < 20_000; i++) {
+			const text = `${['', '-', '+'][next(3)]}${digits(1 + next(6))}${next(2) ? `.${digits(1 + next(5))}` : ''}`;
+			expect(parseDecimal(text)).toBe(parseDecimal(` ${text}`));
+		}
+	});
+});

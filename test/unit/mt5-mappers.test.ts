@@ -304,3 +304,16 @@ describe('toTradingGroup', () => {
 		expect(toTradingGroup({ Group: 'pro' })).not.toHaveProperty('leverage');
 	});
 });
+
+describe('volumeToLots: whole MT5 volumes take a shortcut that agrees with the exact division', () => {
+	it('for every volume from 0 to 200,000 and some large ones', () => {
+		const volumes = [...Array.from({ length: 200_001 }, (_, i) => i), 1_000_000_000, 123_456_789_012];
+		for (const volume of volumes) expect(volumeToLots(String(volume))).toBe(volumeToLots(volume));
+	});
+
+	it('leaves anything else to the exact path', () => {
+		expect(volumeToLots('0015')).toBe('0.0015');
+		expect(volumeToLots(' 1500')).toBe('0.15');
+		expect(() => volumeToLots('1,500')).toThrow('"Volume"');
+	});
+});

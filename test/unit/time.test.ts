@@ -8,7 +8,9 @@ import {
 	parseServerZone,
 	periodWindow,
 	serverTimeMscToUtc,
+	serverTimeMscToUtcIso,
 	serverTimeToUtc,
+	serverTimeToUtcIso,
 	serverZoneFromMt5TimeConfig,
 	TimeError,
 	toUtcDateTime,
@@ -423,5 +425,28 @@ describe('IANA offsets read through the per-hour cache', () => {
 		expect(instants.length).toBeGreaterThan(26_000);
 		const wrong = instants.filter((ms) => offsetSecondsAt(zone, new Date(ms)) !== direct(ms));
 		expect(wrong).toEqual([]);
+	});
+});
+
+describe('server time → UTC ISO text without a DateTime', () => {
+	const zones = ['UTC+2', 'Europe/Athens', 'America/New_York+7', 'Australia/Sydney', 'UTC-3:30', 'Asia/Kathmandu'].map((z) => parseServerZone(z));
+
+	it('writes what luxon writes, hour by hour across 2024-2026 and at DST switches', () => {
+		const start = Date.parse('2024-01-01T00:00:00Z') / 1000;
+		for (const zone of zones) {
+			for (let s = start; s < start + 3 * 366 * 86_400; s += 1_800 + 7) {
+				expect(serverTimeToUtcIso(s, zone)).toBe(serverTimeToUtc(s, zone).toISO());
+				expect(serverTimeMscToUtcIso(`${s}123`, zone)).toBe(serverTimeMscToUtc(`${s}123`, zone).toISO());
+			}
+		}
+	});
+
+	it('matches luxon at the edges of four-digit years and beyond, and refuses what it refuses', () => {
+		const zone = parseServerZone('UTC+2');
+		for (const ms of [-62_167_219_200_000 + 7_200_000, -62_167_219_200_000 + 7_199_999, 253_402_300_799_999 + 7_200_000, 253_402_300_800_000 + 7_200_000, 0, -1]) {
+			expect(serverTimeMscToUtcIso(ms, zone)).toBe(serverTimeMscToUtc(ms, zone).toISO());
+		}
+		expect(() => serverTimeToUtcIso('12:00', zone, 'Time')).toThrow(TimeError);
+		expect(() => serverTimeMscToUtcIso(9_007_199_254_740_991, zone)).toThrow(TimeError);
 	});
 });

@@ -11,7 +11,7 @@
  */
 import type { Deal, DecimalString, TradingAccount, UtcTimestamp } from '../../../lib/model';
 import { divideDecimal, isZero, parseDecimal, trimDecimal } from '../../../lib/money';
-import { serverTimeMscToUtc, serverTimeToUtc, type ServerZone } from '../../../lib/time';
+import { serverTimeMscToUtcIso, serverTimeToUtcIso, type ServerZone } from '../../../lib/time';
 
 /** One JSON object as the Web API returns it (every value a string, arrays for ApiData). */
 export type Mt5Record = Record<string, unknown>;
@@ -89,21 +89,33 @@ function wholeNumber(record: Mt5Record, field: string): number | undefined {
 /** Server time in seconds (`Time`) or, when given and non-zero, milliseconds (`TimeMsc`) → UTC ISO. */
 function utcOf(record: Mt5Record, secondsField: string, millisecondsField: string | undefined, zone: ServerZone): UtcTimestamp | undefined {
 	const msc = millisecondsField === undefined ? undefined : text(record, millisecondsField);
-	if (msc !== undefined && msc !== '0') return serverTimeMscToUtc(msc, zone, millisecondsField).toISO();
+	if (msc !== undefined && msc !== '0') return serverTimeMscToUtcIso(msc, zone, millisecondsField);
 	const seconds = text(record, secondsField);
 	if (seconds === undefined || seconds === '0') return undefined;
-	return serverTimeToUtc(seconds, zone, secondsField).toISO();
+	return serverTimeToUtcIso(seconds, zone, secondsField);
 }
 
 /** MT5 volume (1/10000 lot) → lots, exact: "1500" → "0.15". */
 export function volumeToLots(volume: string | number, field = 'Volume'): DecimalString {
+	// A whole number of units (what MT5 sends) needs only its point moved four places.
+	if (typeof volume === 'string' && /^(?:0|[1-9]\d*)$/.test(volume)) {
+		const digits = volume.padStart(5, '0');
+		const fraction = digits.slice(-4).replace(/0+$/, '');
+		return fraction ? `${digits.slice(0, -4)}.${fraction}` : digits.slice(0, -4);
+	}
 	const units = parseDecimal(volume, field);
 	return trimDecimal(divideDecimal(units, 10_000, 4));
 }
 
 /** Drops keys whose value is undefined, so items carry only what is known. */
 function compact<T extends object>(value: T): T {
-	return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+	// A plain copy loop: entries() arrays for every record were most of a long history's garbage.
+	const known: Record<string, unknown> = {};
+	for (const key in value) {
+		const field = value[key];
+		if (field !== undefined) known[key] = field;
+	}
+	return known as T;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -116,19 +116,27 @@ interface Slice {
 	limit: number;
 }
 
+/** A vendor record to the canonical deal the user asked for, or undefined to leave it out. */
+type DealFilter = (record: Mt5Record) => Deal | undefined;
+
+/**
+ * Each page is mapped as it arrives, so a long slice holds canonical deals only, never its raw
+ * records as well (what bounds memory when a history sync reads 10,000 deals a run).
+ */
 async function dealsOfLogin(
 	ctx: IExecuteFunctions,
 	login: string,
 	window: { from: number; to: number },
 	policy: RetryPolicy,
 	slice: Slice,
-): Promise<Mt5Record[]> {
+	keep: DealFilter,
+): Promise<Deal[]> {
 	const action = `read the deals of account ${login}`;
 	const query = { login, ...window };
 	const { answer } = await mt5Request(ctx, { path: '/api/deal/get_total', query, idempotent: true }, action, policy);
 	const total = Number((answer as { total?: unknown } | undefined)?.total ?? 0);
 	const end = slice.limit > 0 ? Math.min(total, slice.skip + slice.limit) : total;
-	const deals: Mt5Record[] = [];
+	const deals: Deal[] = [];
 	const seen = new Set<string>();
 	for (let offset = slice.skip; offset < end; offset += DEALS_PER_PAGE) {
 		const page = await mt5Request(
@@ -143,7 +151,8 @@ async function dealsOfLogin(
 			const ticket = String(record.Deal);
 			if (!seen.has(ticket)) {
 				seen.add(ticket);
-				deals.push(record);
+				const deal = keep(record);
+				if (deal) deals.push(deal);
 			}
 		}
 		if (records.length === 0) break;
@@ -203,18 +212,19 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 	const zone = await mt5ServerZone(this);
 	const window = serverWindow(fromUtc, toUtc, zone);
-	const records =
-		'login' in query ? await dealsOfLogin(this, query.login, window, policy, slice) : await dealsOfGroup(this, query.group, window, policy);
-
 	const includeRaw = readIncludeRaw(this, itemIndex);
 	const wanted = keepKind(this.getNodeParameter('options.dealKinds', itemIndex, 'all') as string);
 	const fromMs = fromUtc.toMillis();
 	const toMs = toUtc.toMillis();
 	// MT5 filters on whole server seconds; the exact UTC bounds are applied here.
-	return records
-		.map((record) => toDeal(record, zone, { includeRaw }))
-		.filter((deal) => {
-			const at = Date.parse(deal.timeUtc);
-			return at >= fromMs && at < toMs && wanted(deal);
-		}) as unknown as IDataObject[];
+	const keep: DealFilter = (record) => {
+		const deal = toDeal(record, zone, { includeRaw });
+		const at = Date.parse(deal.timeUtc);
+		return at >= fromMs && at < toMs && wanted(deal) ? deal : undefined;
+	};
+	const deals =
+		'login' in query
+			? await dealsOfLogin(this, query.login, window, policy, slice, keep)
+			: (await dealsOfGroup(this, query.group, window, policy)).map(keep).filter((deal): deal is Deal => deal !== undefined);
+	return deals as unknown as IDataObject[];
 }
