@@ -130,6 +130,42 @@ function e164Digits(text: string, input: string, defaultCallingCode?: string): s
 	return digits;
 }
 
+// Meta's phone digits as bytes, for hashing without building a string: one shared buffer and a
+// view of it per length, so a number costs no allocation. Filled and hashed in one synchronous
+// call (metaPhoneDigest), so no other number can overwrite it in between.
+const PHONE_BYTES = new Uint8Array(16);
+const PHONE_BYTE_VIEWS = Array.from({ length: 16 }, (_, length) => PHONE_BYTES.subarray(0, length));
+
+/**
+ * SHA-256 of e164Digits(text): straight from the bytes for the usual "+…" or "00…" number with no
+ * letters and 8-15 digits — the same ASCII digits, so the same digest; anything else (national
+ * numbers, letters, a wrong length and its message) goes the string way.
+ */
+function metaPhoneDigest(text: string, defaultCallingCode?: string): string {
+	const plus = text.startsWith('+');
+	// A "00" prefix is the two digits dropped: e164Digits slices them off its digit string.
+	let skip = !plus && text.startsWith('00') ? 2 : 0;
+	if (plus || skip) {
+		let count = 0;
+		let hasLetter = false;
+		for (let i = 0; i < text.length; i++) {
+			const code = text.charCodeAt(i);
+			if (code >= 48 && code <= 57) {
+				if (skip) skip--;
+				else {
+					if (count < PHONE_BYTES.length) PHONE_BYTES[count] = code;
+					count++;
+				}
+				continue;
+			}
+			const lower = code | 0x20;
+			if (lower >= 97 && lower <= 122) hasLetter = true;
+		}
+		if (!hasLetter && count >= 8 && count <= 15) return hash('sha256', PHONE_BYTE_VIEWS[count], 'hex');
+	}
+	return sha256Hex(e164Digits(text, text, defaultCallingCode));
+}
+
 /** `value` comes trimmed (normalizeIdentifier, hashAudienceText). */
 function normalizeEmail(value: string, destination: HashDestination): string {
 	let email = value.toLowerCase();
@@ -291,7 +327,7 @@ export function hashAudienceText(key: MetaAudienceKey, text: string, defaultCall
 		case 'EMAIL':
 			return sha256Hex(normalizeEmail(text, 'meta'));
 		case 'PHONE':
-			return sha256Hex(e164Digits(text, text, defaultCallingCode));
+			return metaPhoneDigest(text, defaultCallingCode);
 		case 'EXTERN_ID':
 			return sha256Hex(text);
 		case 'COUNTRY':
