@@ -11,8 +11,8 @@
 import { attempt, FieldError } from './errors';
 import type { Conversion } from './model';
 import {
+	hashAudienceText,
 	hashIdentifier,
-	hashMetaAudienceValue,
 	isSha256Hex,
 	META_AUDIENCE_SOURCE,
 	META_USER_DATA_KEY,
@@ -275,28 +275,31 @@ const AUDIENCE_LABEL: Readonly<Record<MetaAudienceKey, string>> = {
 
 /** One Custom Audience row in schema order: hashed values, "" where a value is unknown. */
 export function buildAudienceRow(schema: readonly MetaAudienceKey[], identifiers: Identifiers, defaultCallingCode?: string): Built<string[]> {
-	// Runs once per row of syncs of millions: no closures or sets unless a value is refused.
-	const errors: FieldError[] = [];
-	const row: string[] = [];
+	// Runs once per row of syncs of millions: no closures or sets, and no error list, unless a
+	// value is refused; the row is allocated at its final length rather than grown by push.
+	let errors: FieldError[] | undefined;
+	const row = new Array<string>(schema.length);
 	let filled = 0;
-	for (const key of schema) {
+	for (let column = 0; column < schema.length; column++) {
+		const key = schema[column];
 		const value = text(identifiers[META_AUDIENCE_SOURCE[key]]);
 		if (!value) {
-			row.push('');
+			row[column] = '';
 			continue;
 		}
 		try {
-			row.push(hashMetaAudienceValue(key, value, defaultCallingCode));
+			row[column] = hashAudienceText(key, value, defaultCallingCode);
 			filled++;
 		} catch (error) {
-			row.push('');
+			row[column] = '';
 			const label = AUDIENCE_LABEL[key];
+			errors ??= [];
 			if (!errors.some((reported) => reported.field === label)) errors.push(new FieldError(label, (error as Error).message));
 		}
 	}
-	if (!errors.length && filled === 0) {
+	if (!errors && filled === 0) {
 		const fields = [...new Set(schema.map((key) => AUDIENCE_LABEL[key]))].join(', ');
-		errors.push(new FieldError('User Data', `is empty: the row has none of the audience's columns (${fields})`));
+		errors = [new FieldError('User Data', `is empty: the row has none of the audience's columns (${fields})`)];
 	}
-	return errors.length ? { ok: false, errors } : { ok: true, value: row };
+	return errors ? { ok: false, errors } : { ok: true, value: row };
 }
