@@ -4,7 +4,7 @@
  * own process (so its peak memory is its own), several times; the median throughput counts.
  *
  * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_DEPOSITS (MT5 deposits per run,
- * default 300), BENCH_REPEAT (runs per variant, default 3), BENCH_TEMPLATE_SERIAL and
+ * default 300), BENCH_REPEAT (runs per variant, default 3; node overhead at least 9), BENCH_TEMPLATE_SERIAL and
  * BENCH_TEMPLATE_CONCURRENT (deposits through the template in real n8n, default 40 and 80),
  * BENCH_HISTORY_SMALL and BENCH_HISTORY_LARGE (deals of the history read, default 100,000 and 1,000,000).
  */
@@ -65,10 +65,11 @@ function runVariants(
 	args: string[],
 	viaTsx = false,
 	nodeArgs: string[] = [],
+	repeat = REPEAT,
 ): Record<string, { rowsPerSecond: number; peakMb: number; runs: VariantRun[] }> {
 	const runs: Record<string, VariantRun[]> = Object.fromEntries(variants.map((v) => [v, []]));
 	// Interleaved (a b c a b c …) so a slow spell on a shared machine hits every variant alike.
-	for (let round = 0; round < REPEAT; round++) {
+	for (let round = 0; round < repeat; round++) {
 		for (const variant of variants) {
 			const entry = viaTsx ? ['--import', 'tsx', join(REPO, 'bench', script.replace(/\.js$/, '.ts'))] : [join(__dirname, script)];
 			const out = execFileSync(process.execPath, [...nodeArgs, ...entry, variant, ...args], {
@@ -119,7 +120,9 @@ function audience(): { figures: Figure[]; raw: unknown } {
 }
 
 function nodeOverhead(): { figures: Figure[]; raw: unknown } {
-	const result = runVariants('nodeOverhead.js', ['node', 'plain'], [String(DEPOSITS)], true);
+	// Each run takes a second or two, which one busy moment on a shared machine can skew by 20%:
+	// more of them make the median hold still.
+	const result = runVariants('nodeOverhead.js', ['node', 'plain'], [String(DEPOSITS)], true, [], Math.max(REPEAT, 9));
 	// Time per deposit: lower is better, so the ratio is ours ÷ plain and the target a ceiling.
 	const ms = (rate: number) => 1000 / rate;
 	const ratio = ms(result.node.rowsPerSecond) / ms(result.plain.rowsPerSecond);
