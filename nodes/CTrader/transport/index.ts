@@ -16,6 +16,7 @@
  */
 import {
 	NodeApiError,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -87,8 +88,32 @@ export class CTraderApiError extends NodeApiError {
 	}
 }
 
+/**
+ * The credential as read once per node run: n8n reads and decrypts it from its database on every
+ * `getCredentials` (about a millisecond each), and a balance change makes several calls. n8n writes
+ * a token it fetches into this same object, so later calls of the run send the fresh one.
+ */
+const runCredentials = new WeakMap<CTraderContext, Promise<ICredentialsDecrypted>>();
+
+function credentialsOf(ctx: CTraderContext): Promise<ICredentialsDecrypted> {
+	let read = runCredentials.get(ctx);
+	if (!read) {
+		const reference = ctx.getNode().credentials?.[CTRADER_CREDENTIAL];
+		read = ctx.getCredentials(CTRADER_CREDENTIAL).then((data) => ({
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type: CTRADER_CREDENTIAL,
+			data,
+		}));
+		// A failed read is not kept: the next call reads again.
+		read.catch(() => runCredentials.delete(ctx));
+		runCredentials.set(ctx, read);
+	}
+	return read;
+}
+
 export async function cTraderSettings(ctx: CTraderContext): Promise<CTraderSettings> {
-	const credentials = await ctx.getCredentials(CTRADER_CREDENTIAL);
+	const credentials = (await credentialsOf(ctx)).data ?? {};
 	return {
 		baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
 		brokerName: String(credentials.brokerName ?? '').trim(),
@@ -145,6 +170,9 @@ function translate(ctx: CTraderContext, error: Error, action: string): Error {
  * is a light read; its own answer does not matter.
  */
 async function renewToken(ctx: CTraderContext, settings: CTraderSettings, policy: RetryPolicy): Promise<void> {
+	// Read afresh (another run may have renewed it already), and forget this run's copy: the calls
+	// after the renewal read the stored credential with the new token.
+	runCredentials.delete(ctx);
 	const credentials = await ctx.getCredentials(CTRADER_CREDENTIAL);
 	const reference = ctx.getNode().credentials?.[CTRADER_CREDENTIAL];
 	await ctx.helpers.httpRequestWithAuthentication.call(
@@ -190,6 +218,7 @@ export async function cTraderRequest<T = unknown>(
 		...(call.csv ? { encoding: 'text' as const, headers: { accept: 'text/csv' } } : {}),
 		idempotent: call.idempotent,
 		serviceName: 'cTrader',
+		credentials: async () => await credentialsOf(ctx),
 	};
 	const send = async () => (await requestWithRetry.call(ctx, CTRADER_CREDENTIAL, options, policy, hooks)) as T;
 
