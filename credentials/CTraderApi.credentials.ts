@@ -1,9 +1,9 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -113,12 +113,14 @@ export class CTraderApi implements ICredentialType {
 		return { webservToken: body.webservToken };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			qs: { token: '={{$credentials.webservToken}}' },
-		},
-	};
+	/**
+	 * Adds `?token=`. A function rather than a generic `={{$credentials.webservToken}}` block: n8n
+	 * evaluates such an expression (a data proxy and a sandbox) on every request.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const token = typeof credentials.webservToken === 'string' ? credentials.webservToken : '';
+		return { ...requestOptions, qs: { ...(requestOptions.qs ?? {}), token } };
+	}
 
 	/** A real token request (preAuthentication runs first), then a light read with the token. */
 	test: ICredentialTestRequest = {

@@ -21,6 +21,7 @@ import {
 	NodeOperationError,
 	sleep as n8nSleep,
 	sleepWithAbort,
+	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestMethods,
@@ -45,6 +46,11 @@ export interface HttpCallOptions extends IHttpRequestOptions {
 	idempotent?: boolean;
 	/** The vendor as operations staff know it, for messages ("MetaTrader 5"). Defaults to the credential type. */
 	serviceName?: string;
+	/**
+	 * The credential, already read by the caller for this node run. Read when each try is sent, so a
+	 * caller can swap it; without it n8n reads and decrypts it from its database for every call.
+	 */
+	credentials?: () => Promise<ICredentialsDecrypted>;
 }
 
 export type BeforeRetryDecision<T> = { retry: true } | { result: T };
@@ -628,7 +634,7 @@ export async function requestWithRetry<T = unknown>(
 ): Promise<T> {
 	const ctx = this;
 	const node = ctx.getNode();
-	const { idempotent, serviceName, returnFullResponse, ...request } = options;
+	const { idempotent, serviceName, returnFullResponse, credentials, ...request } = options;
 	const host = hostOf(request, node);
 	const credential = node.credentials?.[credentialType];
 	const call: ResilientCall = {
@@ -641,18 +647,23 @@ export async function requestWithRetry<T = unknown>(
 
 	const send: SendAttempt = async () => {
 		const tryOptions = { ...request, timeout: policy.timeoutMs, returnFullResponse: true };
-		const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, credentialType, {
-			...tryOptions,
-			ignoreHttpStatusErrors: true,
-		})) as IN8nHttpFullResponse;
+		const given = credentials ? { credentialsDecrypted: await credentials() } : undefined;
+		const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+			ctx,
+			credentialType,
+			{ ...tryOptions, ignoreHttpStatusErrors: true },
+			given,
+		)) as IN8nHttpFullResponse;
 		if (response.statusCode !== 401) return response;
 		// n8n refreshes an expired OAuth2 token or pre-authentication session only when its request
 		// throws a 401, which `ignoreHttpStatusErrors` prevents. A 401 means the vendor did not
-		// process the call, so send it once more the throwing way and let n8n refresh and resend.
+		// process the call, so send it once more the throwing way and let n8n refresh and resend
+		// (n8n writes the fresh token into the given credential data too).
 		return (await ctx.helpers.httpRequestWithAuthentication.call(
 			ctx,
 			credentialType,
 			tryOptions,
+			given,
 		)) as IN8nHttpFullResponse;
 	};
 

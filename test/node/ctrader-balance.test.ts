@@ -110,6 +110,13 @@ describe.each([
 		expect(ctrader.simulator.balanceOf(login)).toBe('250.50');
 	});
 
+	it('reads the credential once for a credit, not once per call (n8n reads and decrypts it from its database each time)', async () => {
+		const result = await run([{ login: String(login), amount: '10.00', key: 'praxis:reads' }]);
+
+		expect(result.outputs[NODE][0]).toHaveLength(1);
+		expect(result.credentialReads).toBe(1);
+	});
+
 	it('credits once when the same event arrives twice in a row', async () => {
 		await run([{ login: String(login), amount: '100.00', key: 'praxis:1' }]);
 		const again = await run([{ login: String(login), amount: '100.00', key: 'praxis:1' }]);

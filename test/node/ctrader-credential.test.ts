@@ -52,13 +52,13 @@ describe('cTrader WebServices API credential', () => {
 		const token = await credential.preAuthentication.call(helpers, credentials);
 		Object.assign(credentials, token);
 		const { request } = credential.test;
-		const response = (await httpRequest({
+		const signed = await credential.authenticate(credentials, {
 			method: request.method,
 			url: `${resolve(request.baseURL, credentials)}${request.url}`,
-			qs: { token: resolve(credential.authenticate.properties.qs?.token, credentials) },
 			json: true,
 			returnFullResponse: true,
-		} as IHttpRequestOptions)) as { statusCode: number; body: { traderGroup: unknown[] } };
+		} as IHttpRequestOptions);
+		const response = (await httpRequest(signed)) as { statusCode: number; body: { traderGroup: unknown[] } };
 
 		expect(token.webservToken).toMatch(/^[0-9a-f-]{36}$/);
 		expect(response.statusCode).toBe(200);

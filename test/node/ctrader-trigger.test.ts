@@ -70,7 +70,8 @@ class CredentialsForPolls extends ICredentialsHelper {
 
 	async authenticate(credentials: ICredentialDataDecryptedObject, typeName: string, options: IHttpRequestOptions, workflow: Workflow, node: INode) {
 		const authenticate = this.types.get(typeName)?.authenticate;
-		if (!authenticate || typeof authenticate === 'function' || authenticate.type !== 'generic') return options;
+		if (typeof authenticate === 'function') return await authenticate(credentials, options);
+		if (!authenticate || authenticate.type !== 'generic') return options;
 		const qs = { ...(options.qs ?? {}) };
 		for (const [key, value] of Object.entries(authenticate.properties.qs ?? {})) {
 			qs[key] = workflow.expression.getSimpleParameterValue(node, value as string, 'internal', { $credentials: credentials } as IWorkflowDataProxyAdditionalKeys, undefined, '');

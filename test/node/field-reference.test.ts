@@ -5,9 +5,9 @@
  * `getNodeParameter`. Also: a collection without expressions is the node's own settings, and a
  * credential is read once per node run.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import { runCredentials } from '../../lib/credentials';
+import { forgetRunCredentials, runCredentials, runCredentialsDecrypted } from '../../lib/credentials';
 import { fieldReference, fixedCollection, itemParameter, referencedScalar } from '../../lib/fieldReference';
 import { readRetryPolicy } from '../../lib/retryOptions';
 import { executeContextFor, type WorkflowJson } from '../runner';
@@ -145,6 +145,7 @@ describe('credentials', () => {
 	it('are read once per node run and again in the next run', async () => {
 		const reads: string[] = [];
 		const reader = (run: string) => ({
+			getNode: () => ({ credentials: { metaTrader5Api: { id: 'mt5', name: 'MT5' } } }) as unknown as INode,
 			getCredentials: async <T extends object>(type: string): Promise<T> => {
 				reads.push(`${run}:${type}`);
 				return { serverUrl: `http://${run}` } as unknown as T;
@@ -156,11 +157,18 @@ describe('credentials', () => {
 		await runCredentials(first, 'cTraderApi');
 		await runCredentials(reader('b'), 'metaTrader5Api');
 		expect(reads).toStrictEqual(['a:metaTrader5Api', 'a:cTraderApi', 'b:metaTrader5Api']);
+		// As n8n's request helpers take it, naming the node's credential.
+		expect(await runCredentialsDecrypted(first, 'metaTrader5Api')).toStrictEqual({ id: 'mt5', name: 'MT5', type: 'metaTrader5Api', data: one });
+		// Forgotten (a renewed token): read again.
+		forgetRunCredentials(first, 'metaTrader5Api');
+		await runCredentials(first, 'metaTrader5Api');
+		expect(reads).toHaveLength(4);
 	});
 
 	it('are asked again after a failed read', async () => {
 		let calls = 0;
 		const ctx = {
+			getNode: () => ({}) as INode,
 			getCredentials: async <T extends object>(): Promise<T> => {
 				calls++;
 				if (calls === 1) throw new Error('Credential with ID "mt5" does not exist');

@@ -79,6 +79,14 @@ describe('MetaTrader 5 balance operations, exactly once', () => {
 		expect(balanceDeals()[0]).toMatchObject({ Profit: '250.50', Comment: 'praxis:8823', Deal: item.json.transactionId });
 	});
 
+	it('reads the credential once for a run of many deposits (n8n reads and decrypts it from its database each time)', async () => {
+		const result = await run([1, 2, 3, 4, 5].map((n) => ({ login: String(login), amount: `${n}.00`, key: `praxis:reads-${n}` })));
+
+		expect(result.outputs[NODE][0].map((item) => item.json.alreadyApplied)).toStrictEqual([false, false, false, false, false]);
+		expect(balanceDeals()).toHaveLength(5);
+		expect(result.credentialReads).toBe(1);
+	});
+
 	it('does not credit the same event twice, even after the process forgot it (the ledger decides)', async () => {
 		await run([{ login: String(login), amount: '100.00', key: 'praxis:1' }]);
 		processClaims.clear();

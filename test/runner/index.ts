@@ -81,6 +81,8 @@ export interface RunResult {
 	staticData: IDataObject;
 	/** Whether a node marked the static data changed (n8n saves it only then). */
 	staticDataChanged: boolean;
+	/** How many times nodes had n8n read a credential (each is a database read and a decryption in n8n). */
+	credentialReads: number;
 	raw: IRun;
 }
 
@@ -153,6 +155,8 @@ async function ensureNodeTypes(registry: NodeTypeRegistry, workflow: WorkflowJso
  * and `preAuthentication` (token fetching) runs when a credential type defines it.
  */
 class TestCredentialsHelper extends ICredentialsHelper {
+	reads = 0;
+
 	constructor(
 		private readonly registry: NodeTypeRegistry,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
@@ -217,6 +221,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		_details: INodeCredentialsDetails,
 		type: string,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads++;
 		const found = this.data[type];
 		if (!found) throw new Error(`The test gave no credentials of type "${type}"`);
 		return found;
@@ -345,6 +350,7 @@ export async function runWorkflow(fixture: WorkflowJson, options: RunOptions = {
 		// A plain copy, as n8n saves it: the live object is n8n's change-tracking proxy.
 		staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject,
 		staticDataChanged: (workflow.staticData as IDataObject).__dataChanged === true,
+		credentialReads: (additionalData.credentialsHelper as TestCredentialsHelper).reads,
 		raw: run,
 	};
 }

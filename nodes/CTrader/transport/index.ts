@@ -25,7 +25,7 @@ import {
 } from 'n8n-workflow';
 
 import { CTRADER_TOKEN_REFUSED } from '../../../credentials/CTraderApi.credentials';
-import { runCredentials } from '../../../lib/credentials';
+import { forgetRunCredentials, runCredentials, runCredentialsDecrypted } from '../../../lib/credentials';
 import { attempt, attemptAsync } from '../../../lib/errors';
 import { HttpCallError, requestWithRetry, type HttpCallOptions, type RetryHooks } from '../../../lib/http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../lib/retryOptions';
@@ -146,6 +146,9 @@ function translate(ctx: CTraderContext, error: Error, action: string): Error {
  * is a light read; its own answer does not matter.
  */
 async function renewToken(ctx: CTraderContext, settings: CTraderSettings, policy: RetryPolicy): Promise<void> {
+	// Read afresh (another run may have renewed it already), and forget this run's copy: the calls
+	// after the renewal read the stored credential with the new token.
+	forgetRunCredentials(ctx, CTRADER_CREDENTIAL);
 	const credentials = await ctx.getCredentials(CTRADER_CREDENTIAL);
 	const reference = ctx.getNode().credentials?.[CTRADER_CREDENTIAL];
 	await ctx.helpers.httpRequestWithAuthentication.call(
@@ -191,6 +194,7 @@ export async function cTraderRequest<T = unknown>(
 		...(call.csv ? { encoding: 'text' as const, headers: { accept: 'text/csv' } } : {}),
 		idempotent: call.idempotent,
 		serviceName: 'cTrader',
+		credentials: async () => await runCredentialsDecrypted(ctx, CTRADER_CREDENTIAL),
 	};
 	const send = async () => (await requestWithRetry.call(ctx, CTRADER_CREDENTIAL, options, policy, hooks)) as T;
 
