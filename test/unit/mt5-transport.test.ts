@@ -86,6 +86,21 @@ describe('MT5 credential test and session', () => {
 		expect(sessions).toHaveLength(1);
 	});
 
+	it('sends values with the MT5 escapes (=, |, backslash, line feed) and non-Latin text intact', async () => {
+		const endpoint = { serverUrl: mt5.url, login: '1015', password: 'Sandbox#Mgr1', agent: 't', ignoreSslIssues: false };
+		const name = 'Ελένη = A|B \\ C\nD & E?#%';
+		const added = await mt5Send(endpoint, {
+			method: 'POST',
+			path: '/api/user/add',
+			query: { group: 'real\\standard', leverage: 100, name, pass_main: 'Main#Pass1', pass_investor: 'Invest#Pass2', comment: undefined, email: '' },
+			timeoutMs: 2000,
+		});
+		const answer = (added.body as { retcode: string; answer: { Login: string } });
+		expect(answer.retcode).toMatch(/^0 /);
+		const read = await mt5Send(endpoint, { method: 'GET', path: '/api/user/get', query: { login: answer.answer.Login }, timeoutMs: 2000 });
+		expect((read.body as { answer: { Name: string; Group: string } }).answer).toMatchObject({ Name: name, Group: 'real\\standard' });
+	});
+
 	it('logs in again on a new connection when the old one was dropped', async () => {
 		const endpoint = { serverUrl: mt5.url, login: '1015', password: 'Sandbox#Mgr1', agent: 't', ignoreSslIssues: false };
 		await mt5Send(endpoint, { method: 'GET', path: '/api/test/access', timeoutMs: 2000 });

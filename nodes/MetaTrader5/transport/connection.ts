@@ -105,26 +105,70 @@ function sessionFor(endpoint: Mt5Endpoint): Session {
 	return session;
 }
 
-/** MT5 escapes =, |, \ and line feed inside parameter values with a backslash (MQ docs `webapi_screening`). */
+/**
+ * MT5 screens =, |, \ and line feed inside parameter values with a backslash before the character
+ * itself (MQ docs `webapi_screening`; reference/trading.md): a line feed is sent as backslash + line
+ * feed, not as the two characters "\n".
+ */
+const SCREENED = /[\\=|\n]/;
+const SCREENED_ALL = /[\\=|\n]/g;
+
 function escapeValue(value: string): string {
-	return value.replace(/[\\=|\n]/g, (char) => `\\${char === '\n' ? 'n' : char}`);
+	return SCREENED.test(value) ? value.replace(SCREENED_ALL, '\\$&') : value;
 }
 
+/** The path with its query; a plain loop, as every command of a long history read builds one. */
 function buildPath(path: string, query: Mt5RawRequest['query'] = {}): string {
-	const pairs = Object.entries(query)
-		.filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
-		.map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(escapeValue(String(value)))}`);
-	return pairs.length ? `${path}?${pairs.join('&')}` : path;
+	let text = path;
+	let separator = '?';
+	for (const key in query) {
+		const value = query[key];
+		if (value === undefined || value === '') continue;
+		text += `${separator}${encodeURIComponent(key)}=${encodeURIComponent(escapeValue(String(value)))}`;
+		separator = '&';
+	}
+	return text;
+}
+
+interface Origin {
+	transport: typeof http | typeof https;
+	protocol: string;
+	/** Without the brackets of an IPv6 literal, as Node's request options want it. */
+	hostname: string;
+	port: string;
+	/** host[:port], for messages and breaker keys. */
+	host: string;
+}
+
+/** The server's origin parsed once per endpoint object (a node run reuses one), not per command. */
+const origins = new WeakMap<Mt5Endpoint, Origin>();
+
+export function mt5Origin(endpoint: Mt5Endpoint): Origin {
+	let origin = origins.get(endpoint);
+	if (!origin) {
+		const url = new URL(endpoint.serverUrl);
+		origin = {
+			transport: url.protocol === 'https:' ? https : http,
+			protocol: url.protocol,
+			hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+			port: url.port,
+			host: url.host,
+		};
+		origins.set(endpoint, origin);
+	}
+	return origin;
 }
 
 function send(endpoint: Mt5Endpoint, session: Session, request: Mt5RawRequest): Promise<IN8nHttpFullResponse> {
-	const url = new URL(buildPath(request.path, request.query), endpoint.serverUrl);
+	const origin = mt5Origin(endpoint);
 	const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
-	const transport = url.protocol === 'https:' ? https : http;
 	return new Promise((resolve, reject) => {
-		const req = transport.request(
-			url,
+		const req = origin.transport.request(
 			{
+				protocol: origin.protocol,
+				hostname: origin.hostname,
+				port: origin.port,
+				path: buildPath(request.path, request.query),
 				method: request.method,
 				agent: session.agent,
 				timeout: request.timeoutMs,

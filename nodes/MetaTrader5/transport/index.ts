@@ -10,7 +10,7 @@ import { runCredentials } from '../../../lib/credentials';
 import { runWithRetry, type RetryHooks } from '../../../lib/http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../lib/retryOptions';
 import { parseMt5ServerTime, parseServerZone, serverZoneFromMt5TimeConfig, type ServerZone } from '../../../lib/time';
-import { mt5Send, type Mt5Endpoint, type Mt5RawRequest } from './connection';
+import { mt5Origin, mt5Send, type Mt5Endpoint, type Mt5RawRequest } from './connection';
 import { describeRetcode, parseRetcode } from './retcodes';
 
 export const MT5_CREDENTIAL = 'metaTrader5Api';
@@ -78,7 +78,7 @@ export async function mt5Request(
 	hooks: RetryHooks<Mt5Answer> = {},
 ): Promise<Mt5Answer> {
 	const endpoint = await mt5Endpoint(ctx);
-	const host = new URL(endpoint.serverUrl).host;
+	const host = mt5Origin(endpoint).host;
 	const outcome = await runWithRetry<Mt5Answer>(
 		{
 			// n8n copies the node on every getNode(); only a failure needs it.
