@@ -10,8 +10,9 @@
  * The shortcut answers only when it gives exactly what n8n gives: a top-level parameter whose whole
  * value is one `$json` path of own properties (no functions, no other nodes, no text around it)
  * ending in a string, a finite number or a boolean — for those n8n returns the value unchanged. For
- * anything else (a template such as `praxis:{{ $json.id }}`, a missing field, an object, `$('Node')`)
- * (or a name n8n refuses, such as `constructor`) it asks n8n. The equivalence is a unit test against n8n-core's own evaluation.
+ * anything else (a template such as `praxis:{{ $json.id }}`, a missing field, an object, `$('Node')`,
+ * a name n8n refuses such as `constructor`) it asks n8n. The equivalence is a unit test against
+ * n8n-core's own evaluation (test/node/field-reference.test.ts).
  */
 import { isSafeObjectProperty, type IDataObject, type IExecuteFunctions } from 'n8n-workflow';
 
