@@ -21,6 +21,11 @@ const NODE = 'Google Ads Conversions';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const click = (n: number) => `EAIaIQobChMI_node_test_click_${String(n).padStart(4, '0')}`;
 const HOUR = 3600_000;
+/** Conversion times a while after the sandbox's clicks (made hours before now): fixed dates would go stale. */
+const utcSecondsAgo = (ms: number) => `${new Date(Math.floor((Date.now() - ms) / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+const CONVERTED = utcSecondsAgo(12 * HOUR);
+const CONVERTED_1S_LATER = utcSecondsAgo(12 * HOUR - 1000);
+const CONVERTED_1H_LATER = utcSecondsAgo(11 * HOUR);
 
 describe('Google Ads Conversions node', () => {
 	let google: RunningSimulator<GoogleAdsSimulator>;
@@ -119,7 +124,7 @@ describe('Google Ads Conversions node', () => {
 		it('refuses a row with two click ids before sending it, and sends a GBRAID row as gbraid', async () => {
 			google.simulator.addClick({ gbraid: 'GbRaId_node_test_000000001', hoursAgo: 30 });
 			const result = await run(clickUpload(), [
-				{ gclid: click(1), wbraid: 'WbRaId_node_test_000000001', timeUtc: '2026-11-25T10:00:00Z' },
+				{ gclid: click(1), wbraid: 'WbRaId_node_test_000000001', timeUtc: CONVERTED },
 				{ gbraid: 'GbRaId_node_test_000000001', timeUtc: new Date().toISOString() },
 			]);
 			const [uploaded, , failed] = result.outputs[NODE];
@@ -153,13 +158,13 @@ describe('Google Ads Conversions node', () => {
 		it('puts rows for a conversion action created less than 6 hours ago on Retry Later', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
 			google.simulator.addConversionAction({ id: '555555' });
-			const result = await run(clickUpload({ conversionAction: '555555' }), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }]);
+			const result = await run(clickUpload({ conversionAction: '555555' }), [{ gclid: click(1), timeUtc: CONVERTED }]);
 			expect(result.outputs[NODE][1][0].json).toMatchObject({ status: 'retryLater', vendorError: { code: 'TOO_RECENT_CONVERSION_ACTION' } });
 		});
 
 		it('reports a resent conversion as already uploaded, not as an error', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
-			const input = [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }];
+			const input = [{ gclid: click(1), timeUtc: CONVERTED }];
 			await run(clickUpload(), input);
 			const again = await run(clickUpload(), input);
 			expect(json(again.outputs[NODE][0])).toEqual([expect.objectContaining({ status: 'alreadyUploaded' })]);
@@ -168,22 +173,22 @@ describe('Google Ads Conversions node', () => {
 
 		it('reports a resend under the same order id but another time (zone) as already uploaded', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
-			await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z', orderId: 'ftd:1001' }]);
-			const again = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:01Z', orderId: 'ftd:1001' }]);
+			await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED, orderId: 'ftd:1001' }]);
+			const again = await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED_1S_LATER, orderId: 'ftd:1001' }]);
 			expect(json(again.outputs[NODE][0])).toEqual([expect.objectContaining({ status: 'alreadyUploaded', vendorError: expect.objectContaining({ code: 'ORDER_ID_ALREADY_IN_USE' }) })]);
 			expect(google.simulator.uploadedConversions).toHaveLength(1);
 		});
 
 		it('sends rows in batches of Batch Size with partialFailure: true', async () => {
 			for (let n = 1; n <= 3; n++) google.simulator.addClick({ gclid: click(n), hoursAgo: 48 });
-			const result = await run(clickUpload({ options: { batchSize: 2 } }), [1, 2, 3].map((n) => ({ gclid: click(n), timeUtc: '2026-11-25T10:00:00Z', orderId: `o-${n}` })));
+			const result = await run(clickUpload({ options: { batchSize: 2 } }), [1, 2, 3].map((n) => ({ gclid: click(n), timeUtc: CONVERTED, orderId: `o-${n}` })));
 			expect(result.outputs[NODE][0]).toHaveLength(3);
 			expect(uploadCalls()).toHaveLength(2);
 		});
 
 		it('sends nothing when a row is invalid and the node stops on errors', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
-			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }, { timeUtc: '2026-11-25T10:00:00Z' }], 'stopWorkflow');
+			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED }, { timeUtc: CONVERTED }], 'stopWorkflow');
 			expect(result.status).toBe('error');
 			expect(result.nodeErrors[NODE]?.message).toMatch(/"GCLID": one of GCLID, GBRAID or WBRAID is required/);
 			expect(uploadCalls()).toHaveLength(0);
@@ -192,7 +197,7 @@ describe('Google Ads Conversions node', () => {
 		it('refreshes an expired access token through the token endpoint and sends the call again', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
 			google.simulator.expireAccessTokens();
-			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }]);
+			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED }]);
 			expect(json(result.outputs[NODE][0])).toEqual([expect.objectContaining({ status: 'uploaded' })]);
 			expect(google.simulator.tokenRequests).toEqual([{ grantType: 'refresh_token', ok: true }]);
 			expect(uploadCalls().map((r) => r.status)).toEqual([401, 401, 200]);
@@ -201,7 +206,7 @@ describe('Google Ads Conversions node', () => {
 		it('explains a refresh token Google no longer accepts on the error output', async () => {
 			google.simulator.expireAccessTokens();
 			google.simulator.revokeRefreshToken();
-			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }]);
+			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED }]);
 			const failed = result.outputs[NODE][2];
 			expect(failed).toHaveLength(1);
 			expect(String(failed[0].json.error)).toMatch(/no longer accepts the credential's refresh token.*reconnect the Google Ads Conversions credential/);
@@ -211,7 +216,7 @@ describe('Google Ads Conversions node', () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
 			google.simulator.faults.add({ fault: { kind: 'status', status: 503, body: { error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } } }, path: '/v26/*' });
 			google.simulator.faults.add({ fault: { kind: 'rateLimit', retryAfterSeconds: 0 }, path: '/v26/*' });
-			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z', orderId: 'ftd-9' }]);
+			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED, orderId: 'ftd-9' }]);
 			expect(json(result.outputs[NODE][0])).toEqual([expect.objectContaining({ status: 'uploaded' })]);
 			expect(google.simulator.faults.fired.map((f) => f.kind)).toEqual(['status', 'rateLimit']);
 			expect(google.simulator.uploadedConversions).toHaveLength(1);
@@ -220,7 +225,7 @@ describe('Google Ads Conversions node', () => {
 		it('explains a whole-request refusal on every row of the batch, with Google\'s code', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
 			credential.loginCustomerId = '';
-			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }, { gclid: click(1), timeUtc: '2026-11-25T11:00:00Z' }]);
+			const result = await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED }, { gclid: click(1), timeUtc: CONVERTED_1H_LATER }]);
 			const failed = result.outputs[NODE][2];
 			expect(failed).toHaveLength(2);
 			expect(failed[0].json.error).toMatch(/access was denied .*USER_PERMISSION_DENIED — the signed-in user cannot reach this account; set Login Customer ID/);
@@ -228,7 +233,7 @@ describe('Google Ads Conversions node', () => {
 
 		it('only checks the rows with Validate Only', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
-			const result = await run(clickUpload({ options: { validateOnly: true } }), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }]);
+			const result = await run(clickUpload({ options: { validateOnly: true } }), [{ gclid: click(1), timeUtc: CONVERTED }]);
 			expect(json(result.outputs[NODE][0])).toEqual([expect.objectContaining({ status: 'uploaded', validateOnly: true })]);
 			expect(google.simulator.uploadedConversions).toHaveLength(0);
 		});
@@ -236,7 +241,7 @@ describe('Google Ads Conversions node', () => {
 		it('sends login-customer-id without hyphens and the developer token only when set', async () => {
 			google.simulator.addClick({ gclid: click(1), hoursAgo: 48 });
 			credential.developerToken = 'dev-token-1';
-			await run(clickUpload(), [{ gclid: click(1), timeUtc: '2026-11-25T10:00:00Z' }]);
+			await run(clickUpload(), [{ gclid: click(1), timeUtc: CONVERTED }]);
 			expect(uploadCalls()[0]).toMatchObject({ loginCustomerId: '9876543210', developerToken: 'dev-token-1' });
 		});
 	});
@@ -259,9 +264,9 @@ describe('Google Ads Conversions node', () => {
 		it("hashes the lead's e-mail and phone as Google specifies; a lead Google cannot match is reported notMatched", async () => {
 			google.simulator.addLead({ hashedEmail: sha256('janedoe@gmail.com') });
 			const result = await run(leadUpload(), [
-				{ email: ' Jane.Doe@GMail.com ', phone: '099 123 456', timeUtc: '2026-11-25T10:00:00Z', orderId: 'lead-1' },
-				{ email: 'nobody@example.com', timeUtc: '2026-11-25T10:00:00Z', orderId: 'lead-2' },
-				{ email: 'not an address', timeUtc: '2026-11-25T10:00:00Z', orderId: 'lead-3' },
+				{ email: ' Jane.Doe@GMail.com ', phone: '099 123 456', timeUtc: CONVERTED, orderId: 'lead-1' },
+				{ email: 'nobody@example.com', timeUtc: CONVERTED, orderId: 'lead-2' },
+				{ email: 'not an address', timeUtc: CONVERTED, orderId: 'lead-3' },
 			]);
 			const [uploaded, , failed] = result.outputs[NODE];
 			expect(json(uploaded)).toEqual([
@@ -274,7 +279,7 @@ describe('Google Ads Conversions node', () => {
 
 		it('names the account setting when enhanced conversions for leads are off', async () => {
 			google.simulator.setCustomer(SANDBOX_CUSTOMER_ID, { enhancedConversionsForLeads: false });
-			const result = await run(leadUpload(), [{ email: 'jane@example.com', timeUtc: '2026-11-25T10:00:00Z' }]);
+			const result = await run(leadUpload(), [{ email: 'jane@example.com', timeUtc: CONVERTED }]);
 			expect(result.outputs[NODE][2][0].json.error).toMatch(/CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS — turn on enhanced conversions for leads/);
 		});
 	});

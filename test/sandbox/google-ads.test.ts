@@ -17,6 +17,19 @@ interface Answer {
 	json: any;
 }
 
+
+/**
+ * A conversion time `hours` before now, as Google writes it ("yyyy-mm-dd hh:mm:ss+hh:mm") at a
+ * given UTC offset: the sandbox's clicks are made hours before now, so fixed dates would go stale.
+ */
+function conversionTime(hours: number, offsetHours = 0): string {
+	const wall = new Date(Math.floor((Date.now() - hours * 3_600_000) / 1000) * 1000 + offsetHours * 3_600_000);
+	return `${wall.toISOString().slice(0, 19).replace('T', ' ')}+${String(offsetHours).padStart(2, '0')}:00`;
+}
+const CONVERTED = conversionTime(12);
+const CONVERTED_AT_PLUS_2 = conversionTime(12, 2);
+const CONVERTED_ISO = `${CONVERTED.slice(0, 10)}T${CONVERTED.slice(11, 19)}Z`;
+
 describe('Google Ads simulator', () => {
 	let google: RunningSimulator<GoogleAdsSimulator>;
 	let token: string;
@@ -135,14 +148,14 @@ describe('Google Ads simulator', () => {
 			google.simulator.addClick({ gclid: 'EAIaIQobChMI_recent_click_00002', hoursAgo: 1 });
 			google.simulator.addClick({ gclid: 'EAIaIQobChMI_expired_click_0003', hoursAgo: 24 * 120 });
 			const answer = await upload([
-				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+02:00' },
+				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: CONVERTED_AT_PLUS_2 },
 				{ gclid: 'EAIaIQobChMI_recent_click_00002', conversionAction: ACTION, conversionDateTime: `${new Date().toISOString().replace('T', ' ').slice(0, 19)}+00:00` },
-				{ gclid: 'short', conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+02:00' },
+				{ gclid: 'short', conversionAction: ACTION, conversionDateTime: CONVERTED_AT_PLUS_2 },
 				{ gclid: 'EAIaIQobChMI_expired_click_0003', conversionAction: ACTION, conversionDateTime: '2030-01-01 00:00:00+00:00' },
-				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25T12:00:00Z' },
+				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: CONVERTED_ISO },
 			]);
 			expect(answer.status).toBe(200);
-			expect(answer.json.results[0]).toEqual({ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+02:00' });
+			expect(answer.json.results[0]).toEqual({ gclid: GCLID, conversionAction: ACTION, conversionDateTime: CONVERTED_AT_PLUS_2 });
 			expect(answer.json.results.slice(1)).toEqual([{}, {}, {}, {}]);
 			const errors = answer.json.partialFailureError.details[0].errors;
 			expect(codes(answer)).toEqual(['TOO_RECENT_EVENT', 'UNPARSEABLE_GCLID', 'EXPIRED_EVENT', 'INVALID_STRING_DATE_TIME_SECONDS_WITH_OFFSET']);
@@ -154,8 +167,8 @@ describe('Google Ads simulator', () => {
 
 		it('refuses gbraid and wbraid together, and a gclid with either', async () => {
 			const answer = await upload([
-				{ gbraid: 'GbRaId_0123456789abcdefgh', wbraid: 'WbRaId_0123456789abcdefgh', conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' },
-				{ gclid: GCLID, wbraid: 'WbRaId_0123456789abcdefgh', conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' },
+				{ gbraid: 'GbRaId_0123456789abcdefgh', wbraid: 'WbRaId_0123456789abcdefgh', conversionAction: ACTION, conversionDateTime: CONVERTED },
+				{ gclid: GCLID, wbraid: 'WbRaId_0123456789abcdefgh', conversionAction: ACTION, conversionDateTime: CONVERTED },
 			]);
 			expect(codes(answer)).toEqual(['GBRAID_WBRAID_BOTH_SET', 'VALUE_MUST_BE_UNSET']);
 		});
@@ -163,13 +176,13 @@ describe('Google Ads simulator', () => {
 		it('refuses an unknown action, a website action and a second conversion for the same order id', async () => {
 			google.simulator.addClick({ gclid: GCLID });
 			const answer = await upload([
-				{ gclid: GCLID, conversionAction: `customers/${SANDBOX_CUSTOMER_ID}/conversionActions/1`, conversionDateTime: '2026-11-25 12:00:00+00:00' },
-				{ gclid: GCLID, conversionAction: `customers/${SANDBOX_CUSTOMER_ID}/conversionActions/${SANDBOX_ACTIONS.website}`, conversionDateTime: '2026-11-25 12:00:00+00:00' },
-				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00', orderId: 'ftd-1' },
-				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25 12:30:00+00:00', orderId: 'ftd-1' },
+				{ gclid: GCLID, conversionAction: `customers/${SANDBOX_CUSTOMER_ID}/conversionActions/1`, conversionDateTime: CONVERTED },
+				{ gclid: GCLID, conversionAction: `customers/${SANDBOX_CUSTOMER_ID}/conversionActions/${SANDBOX_ACTIONS.website}`, conversionDateTime: CONVERTED },
+				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: CONVERTED, orderId: 'ftd-1' },
+				{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: conversionTime(11.5), orderId: 'ftd-1' },
 			]);
 			expect(codes(answer)).toEqual(['NO_CONVERSION_ACTION_FOUND', 'INVALID_CONVERSION_ACTION_TYPE', 'DUPLICATE_ORDER_ID']);
-			const again = await upload([{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25 13:00:00+00:00', orderId: 'ftd-1' }]);
+			const again = await upload([{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: conversionTime(11), orderId: 'ftd-1' }]);
 			expect(codes(again)).toEqual(['ORDER_ID_ALREADY_IN_USE']);
 		});
 
@@ -178,17 +191,17 @@ describe('Google Ads simulator', () => {
 			expect(bad.status).toBe(400);
 			expect(bad.json.error.message).toMatch(/conversions\[0\]\.consent\.ad_user_data/);
 			google.simulator.addClick({ gclid: GCLID });
-			const row = await upload([{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00', consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } }]);
+			const row = await upload([{ gclid: GCLID, conversionAction: ACTION, conversionDateTime: CONVERTED, consent: { adUserData: 'GRANTED', adPersonalization: 'GRANTED' } }]);
 			expect(codes(row)).toEqual(['VALUE_MUST_BE_UNSET']);
 		});
 
 		it('matches enhanced conversions for leads by hashed identifiers, and checks their format', async () => {
 			google.simulator.addLead({ hashedEmail: sha256('janedoe@gmail.com') });
 			const answer = await upload([
-				{ userIdentifiers: [{ hashedEmail: sha256('janedoe@gmail.com') }], conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' },
-				{ userIdentifiers: [{ hashedEmail: sha256('someone@else.com') }], conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' },
-				{ userIdentifiers: [{ hashedEmail: 'JaneDoe@gmail.com' }], conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' },
-				{ userIdentifiers: [{ hashedEmail: sha256('a'), hashedPhoneNumber: sha256('b') }], conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' },
+				{ userIdentifiers: [{ hashedEmail: sha256('janedoe@gmail.com') }], conversionAction: ACTION, conversionDateTime: CONVERTED },
+				{ userIdentifiers: [{ hashedEmail: sha256('someone@else.com') }], conversionAction: ACTION, conversionDateTime: CONVERTED },
+				{ userIdentifiers: [{ hashedEmail: 'JaneDoe@gmail.com' }], conversionAction: ACTION, conversionDateTime: CONVERTED },
+				{ userIdentifiers: [{ hashedEmail: sha256('a'), hashedPhoneNumber: sha256('b') }], conversionAction: ACTION, conversionDateTime: CONVERTED },
 			]);
 			expect(codes(answer)).toEqual(['CLICK_NOT_FOUND', 'INVALID_USER_IDENTIFIER', 'INVALID_USER_IDENTIFIER']);
 			expect(answer.json.results[0].userIdentifiers).toEqual([{ hashedEmail: sha256('janedoe@gmail.com') }]);
@@ -196,7 +209,7 @@ describe('Google Ads simulator', () => {
 
 		it('requires the customer data terms and the feature for leads', async () => {
 			google.simulator.setCustomer(SANDBOX_CUSTOMER_ID, { acceptedCustomerDataTerms: false });
-			const row = { userIdentifiers: [{ hashedEmail: sha256('x@y.com') }], conversionAction: ACTION, conversionDateTime: '2026-11-25 12:00:00+00:00' };
+			const row = { userIdentifiers: [{ hashedEmail: sha256('x@y.com') }], conversionAction: ACTION, conversionDateTime: CONVERTED };
 			expect(codes(await upload([row]))).toEqual(['CUSTOMER_NOT_ACCEPTED_CUSTOMER_DATA_TERMS']);
 			google.simulator.setCustomer(SANDBOX_CUSTOMER_ID, { acceptedCustomerDataTerms: true, enhancedConversionsForLeads: false });
 			expect(codes(await upload([row]))).toEqual(['CUSTOMER_NOT_ENABLED_ENHANCED_CONVERSIONS_FOR_LEADS']);
