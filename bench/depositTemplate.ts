@@ -80,6 +80,16 @@ return [{ json: {
 		parameters,
 		...extra,
 	});
+	/** An IF node passing items on its true output when `condition` (a boolean expression) holds. */
+	const ifTrue = (name: string, x: number, id: string, condition: string) =>
+		node(name, 'n8n-nodes-base.if', 2.2, x, {
+			conditions: {
+				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
+				conditions: [{ id, leftValue: condition, rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
+				combinator: 'and',
+			},
+			options: {},
+		});
 	const nodes = [
 		node('Praxis Notification', 'n8n-nodes-base.webhook', 2.1, 0, { httpMethod: 'POST', path: 'bench/stock-praxis', responseMode: 'responseNode', options: { rawBody: true } }, { webhookId: 'b7c1d2e3-0000-4000-8000-00000000b001' }),
 		node('Verify and Read', 'n8n-nodes-base.code', 2, 200, { mode: 'runOnceForAllItems', jsCode: verify }),
@@ -88,14 +98,7 @@ return [{ json: {
 			responseBody: '={{ $json.reply.body }}',
 			options: { responseHeaders: { entries: [{ name: 'GT-Authentication', value: '={{ $json.reply.signature }}' }, { name: 'Content-Type', value: 'application/json' }] } },
 		}),
-		node('Approved Deposit?', 'n8n-nodes-base.if', 2.2, 600, {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'ok', leftValue: '={{ $json.valid && $json.approved }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
-				combinator: 'and',
-			},
-			options: {},
-		}),
+		ifTrue('Approved Deposit?', 600, 'ok', '={{ $json.valid && $json.approved }}'),
 		node('Accounts', 'n8n-nodes-base.httpRequest', 4.2, 800, { method: 'GET', url: `=${crm}/api/clients/{{ $json.clientId }}/trading-accounts`, ...crmAuth, options: {} }, { credentials: crmCredential }),
 		node('Claim', 'n8n-nodes-base.httpRequest', 4.2, 1000, {
 			method: 'POST',
@@ -107,14 +110,7 @@ return [{ json: {
 				"={{ JSON.stringify({ client_id: Number($('Verify and Read').item.json.clientId), login: $json.data.find(a => a.platform === 'ctrader').login, type: 'deposit', amount: $('Verify and Read').item.json.amount, currency: $('Verify and Read').item.json.currency, status: 'pending', psp: 'praxis', psp_transaction_id: $('Verify and Read').item.json.tid, reference: $('Verify and Read').item.json.key }) }}",
 			options: { response: { response: { fullResponse: true, neverError: true } } },
 		}, { credentials: crmCredential }),
-		node('Claimed?', 'n8n-nodes-base.if', 2.2, 1200, {
-			conditions: {
-				options: { caseSensitive: true, leftValue: '', typeValidation: 'strict', version: 2 },
-				conditions: [{ id: 'claimed', leftValue: '={{ $json.statusCode === 201 }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } }],
-				combinator: 'and',
-			},
-			options: {},
-		}),
+		ifTrue('Claimed?', 1200, 'claimed', '={{ $json.statusCode === 201 }}'),
 		node('cTrader Token', 'n8n-nodes-base.httpRequest', 4.2, 1400, {
 			method: 'POST',
 			url: `${ct.baseUrl}/webserv/managers/token`,

@@ -188,6 +188,9 @@ function asBoolean(value: unknown): boolean | undefined {
 	return undefined;
 }
 
+/** Policies of option collections without expressions, by the node's own settings object. */
+const fixedPolicies = new WeakMap<object, RetryPolicy>();
+
 /**
  * Reads the node's "Retry and Timeout" options for one item (the options may be expressions), with
  * the defaults for options left out. A value out of range fails with an error naming the option.
@@ -209,8 +212,6 @@ export function readRetryPolicy(
 	}
 	return { ...policy };
 }
-
-const fixedPolicies = new WeakMap<object, RetryPolicy>();
 
 function policyFrom(ctx: IExecuteFunctions | ContextWithoutItems, raw: unknown, itemIndex?: number): RetryPolicy {
 	const options = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
