@@ -141,13 +141,28 @@ describe('cTrader Trigger polls', () => {
 		});
 		const additionalData = { credentialsHelper, executionId: 'poll', userId: 'test', variables: {} } as unknown as IWorkflowExecuteAdditionalData;
 		const nodeType = loaded.nodeTypes.getByNameAndVersion(node.type, 1);
+		// n8n makes an active workflow's poll context once, at activation, and polls with it until
+		// deactivation; a manual "test step" gets a context of its own.
+		const active = new PollContext(workflow, node, additionalData, 'trigger', 'activate');
 		const poll = async (mode: WorkflowExecuteMode = 'trigger'): Promise<IDataObject[]> => {
-			const context = new PollContext(workflow, node, additionalData, mode, mode === 'manual' ? 'manual' : 'activate');
+			const context = mode === 'manual' ? new PollContext(workflow, node, additionalData, mode, 'manual') : active;
 			const output = (await nodeType.poll?.call(context)) as INodeExecutionData[][] | null;
 			return (output?.[0] ?? []).map((item) => item.json);
 		};
-		return { poll, workflow };
+		return { poll, workflow, credentials: credentialsHelper.data };
 	}
+
+	it('uses a credential changed while the workflow is active from the next poll on', async () => {
+		const login = ctrader.simulator.seedTrader();
+		const trigger = activeTrigger({ event: 'closedTrade' });
+		const fixed = trigger.credentials.cTraderApi;
+		trigger.credentials.cTraderApi = { ...fixed, password: 'a-wrong-password' };
+		expect(await trigger.poll()).toEqual([]); // activation: the cursor starts now, cTrader is not asked
+		await expect(trigger.poll()).rejects.toThrow(/password|login|token|401|403|unauthori[sz]ed/i);
+		trigger.credentials.cTraderApi = fixed; // the admin corrects it; the workflow stays active
+		ctrader.simulator.seedClosedPositions([{ login, closeTimestamp: Date.now() - 1000, symbol: 'USDJPY' }]);
+		expect((await trigger.poll()).map((deal) => deal.symbol)).toEqual(['USDJPY']);
+	});
 
 	describe('for closed trades', () => {
 		it('start at activation, then emit each new closing deal once, including one that appears late inside the overlap', async () => {

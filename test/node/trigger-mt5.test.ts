@@ -6,7 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { startSimulator, type RunningSimulator } from '../../sandbox/framework';
 import { Mt5Simulator } from '../../sandbox/mt5';
-import { fromPackage, runPoll, type WorkflowJson } from '../runner';
+import { activePoller, fromPackage, runPoll, type WorkflowJson } from '../runner';
 import fixture from './fixtures/trigger-mt5.json';
 
 const base = fixture as unknown as WorkflowJson;
@@ -109,5 +109,18 @@ describe('MetaTrader 5 Trigger', () => {
 		expect(await poll()).toEqual([]);
 		mt5.simulator.openPosition(login, { symbol: 'XAUUSD', side: 'buy', volumeLots: 5, openPrice: 2000, profit: -300, margin: 1000 });
 		expect(await poll()).toHaveLength(1);
+	});
+
+	it('uses a credential changed while the workflow is active from the next poll on (n8n keeps one context per activation)', async () => {
+		// An admin saved a wrong password, the trigger fails; the admin fixes it without reactivating.
+		const active = await activePoller(trigger({ event: 'balanceOperation' }), {
+			credentials: { metaTrader5Api: { ...credentials().metaTrader5Api, password: 'wrong-password' } },
+		});
+		await expect(active.poll()).rejects.toThrow(/password|login|authori[sz]/i);
+		active.credentials.metaTrader5Api = credentials().metaTrader5Api;
+		closeMt5Sessions();
+		expect(await active.poll()).toBeNull(); // logged in with the new password: starts from now
+		const ticket = mt5.simulator.seedBalanceOperation(login, 2, 75, 'praxis:changed-credential');
+		expect(((await active.poll()) ?? []).map((item) => item.json.dealId)).toEqual([String(ticket)]);
 	});
 });

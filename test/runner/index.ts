@@ -159,7 +159,7 @@ class TestCredentialsHelper extends ICredentialsHelper {
 
 	constructor(
 		private readonly registry: NodeTypeRegistry,
-		private readonly data: Record<string, ICredentialDataDecryptedObject>,
+		readonly data: Record<string, ICredentialDataDecryptedObject>,
 	) {
 		super();
 	}
@@ -379,6 +379,29 @@ export async function runPoll(
 	const context = new PollContext(workflow, node, additionalData, mode, 'activate');
 	const result = await nodeType.poll.call(context);
 	return { items: result?.[0] ?? null, staticData: JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject };
+}
+
+/**
+ * A polling trigger as n8n runs it once its workflow is active: ONE PollContext, made at activation
+ * and reused for every poll (n8n-core ActiveWorkflows.activatePolling), with the workflow's static
+ * data carried between polls. `credentials` is the live store: change a field between polls as an
+ * admin editing the credential would.
+ */
+export async function activePoller(
+	fixture: WorkflowJson,
+	options: { nodeName?: string; credentials?: RunOptions['credentials'] } = {},
+): Promise<{ poll: () => Promise<INodeExecutionData[] | null>; credentials: Record<string, ICredentialDataDecryptedObject> }> {
+	const { registry, workflow, additionalData } = await prepare(fixture, { credentials: options.credentials }, 'trigger');
+	const node = options.nodeName ? workflow.getNode(options.nodeName) : fixture.nodes[0];
+	if (!node) throw new Error(`No node named "${options.nodeName}" in the fixture`);
+	const nodeType = registry.getByNameAndVersion(node.type, node.typeVersion);
+	if (!nodeType.poll) throw new Error(`${node.type} is not a polling trigger`);
+	const poll = nodeType.poll;
+	const context = new PollContext(workflow, node, additionalData, 'trigger', 'activate');
+	return {
+		poll: async () => (await poll.call(context))?.[0] ?? null,
+		credentials: (additionalData.credentialsHelper as TestCredentialsHelper).data,
+	};
 }
 
 /**
