@@ -150,7 +150,9 @@ export function getBreaker(
 ): CircuitBreaker {
 	const existing = breakers.get(key);
 	if (existing) {
-		existing.settings = { ...settings };
+		// Most calls bring the same settings: keep the object rather than copy it every call.
+		const current = existing.settings;
+		if (current.failureThreshold !== settings.failureThreshold || current.openMs !== settings.openMs) existing.settings = { ...settings };
 		return existing;
 	}
 	const created = new CircuitBreaker({ ...settings }, nowMs);

@@ -390,13 +390,18 @@ type Attempt =
 	| { ok: true; response: IN8nHttpFullResponse }
 	| { ok: false; failure: Failure; thrown?: unknown };
 
-async function attemptOnce(send: SendAttempt): Promise<Attempt> {
-	let response: IN8nHttpFullResponse;
+/** One try: sent, and its answer or failure classified (no extra promise on the way: hot path). */
+function attemptOnce(send: SendAttempt): Promise<Attempt> {
+	let sent: Promise<IN8nHttpFullResponse>;
 	try {
-		response = await send();
+		sent = send();
 	} catch (error) {
-		return { ok: false, failure: failureFromThrown(error), thrown: error };
+		return Promise.resolve({ ok: false, failure: failureFromThrown(error), thrown: error });
 	}
+	return sent.then(classifyAnswer, (error: unknown) => ({ ok: false, failure: failureFromThrown(error), thrown: error }));
+}
+
+function classifyAnswer(response: IN8nHttpFullResponse): Attempt {
 	// 3xx reaches us only when the caller turned redirects off and wants to read them.
 	if (response.statusCode < 400) return { ok: true, response };
 	return {

@@ -159,6 +159,28 @@ export function mt5Origin(endpoint: Mt5Endpoint): Origin {
 	return origin;
 }
 
+/** Headers of a command without a body; Node copies them, so one object serves every command. */
+const COMMAND_HEADERS = {
+	// The docs ask for this content type even when the body is JSON (MQ docs `webapi_https`).
+	'Content-Type': 'application/x-www-form-urlencoded',
+	Connection: 'keep-alive',
+};
+
+/** The body as JSON when it is JSON (an object or array, or declared JSON), else the text. */
+function parseBody(text: string, contentType: () => string): unknown {
+	// Answers are objects: judge by the first character and only look at the headers (which Node
+	// builds on first access) for anything else.
+	const first = text.trimStart().charCodeAt(0);
+	if (first === 0x7b /* { */ || first === 0x5b /* [ */ || contentType().includes('json')) {
+		try {
+			return JSON.parse(text);
+		} catch {
+			return text;
+		}
+	}
+	return text;
+}
+
 function send(endpoint: Mt5Endpoint, session: Session, request: Mt5RawRequest): Promise<IN8nHttpFullResponse> {
 	const origin = mt5Origin(endpoint);
 	const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
@@ -172,32 +194,22 @@ function send(endpoint: Mt5Endpoint, session: Session, request: Mt5RawRequest): 
 				method: request.method,
 				agent: session.agent,
 				timeout: request.timeoutMs,
-				headers: {
-					// The docs ask for this content type even when the body is JSON (MQ docs `webapi_https`).
-					'Content-Type': 'application/x-www-form-urlencoded',
-					Connection: 'keep-alive',
-					...(payload === undefined ? {} : { 'Content-Length': Buffer.byteLength(payload) }),
-				},
+				headers: payload === undefined ? COMMAND_HEADERS : { ...COMMAND_HEADERS, 'Content-Length': Buffer.byteLength(payload) },
 			},
 			(res) => {
 				const chunks: Buffer[] = [];
 				res.on('data', (chunk: Buffer) => chunks.push(chunk));
 				res.on('error', reject);
 				res.on('end', () => {
-					const text = Buffer.concat(chunks).toString('utf8');
-					let body: unknown = text;
-					if ((res.headers['content-type'] ?? '').includes('json') || /^\s*[{[]/.test(text)) {
-						try {
-							body = JSON.parse(text);
-						} catch {
-							body = text;
-						}
-					}
+					const text = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
 					resolve({
 						statusCode: res.statusCode ?? 0,
 						statusMessage: res.statusMessage ?? '',
-						headers: res.headers,
-						body: body as IN8nHttpFullResponse['body'],
+						// Read when asked (Retry-After, errors): Node builds the object on first access.
+						get headers() {
+							return res.headers;
+						},
+						body: parseBody(text, () => res.headers['content-type'] ?? '') as IN8nHttpFullResponse['body'],
 					});
 				});
 			},
@@ -277,7 +289,7 @@ export async function mt5Send(endpoint: Mt5Endpoint, request: Mt5RawRequest): Pr
 		if (!ping.ok || ping.response.statusCode !== 200) session.authenticated = false;
 	}
 	for (let attempt = 1; ; attempt++) {
-		await ensureSession(endpoint, session, request.timeoutMs);
+		if (!session.authenticated) await ensureSession(endpoint, session, request.timeoutMs);
 		const sent = await sendOnce(endpoint, session, request);
 		if (!sent.ok) {
 			// The connection (and so the session) is gone. A read is sent again on a new connection;
@@ -293,18 +305,19 @@ export async function mt5Send(endpoint: Mt5Endpoint, request: Mt5RawRequest): Pr
 	}
 }
 
-async function sendOnce(
+function sendOnce(
 	endpoint: Mt5Endpoint,
 	session: Session,
 	request: Mt5RawRequest,
 ): Promise<{ ok: true; response: IN8nHttpFullResponse } | { ok: false; error: Error; stale: boolean }> {
-	try {
-		return { ok: true, response: await send(endpoint, session, request) };
-	} catch (error) {
-		const stale = (error as NodeJS.ErrnoException).code === 'ECONNRESET_STALE';
-		if (stale) (error as NodeJS.ErrnoException).code = 'ECONNRESET';
-		return { ok: false, error: error as Error, stale };
-	}
+	return send(endpoint, session, request).then(
+		(response) => ({ ok: true as const, response }),
+		(error: NodeJS.ErrnoException) => {
+			const stale = error.code === 'ECONNRESET_STALE';
+			if (stale) error.code = 'ECONNRESET';
+			return { ok: false as const, error, stale };
+		},
+	);
 }
 
 /** Logs in from scratch (the credential test): proves the address, login and password work. */

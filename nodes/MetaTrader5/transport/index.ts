@@ -6,7 +6,7 @@
 import { NodeApiError, type IExecuteFunctions, type ILoadOptionsFunctions, type IPollFunctions, type JsonObject } from 'n8n-workflow';
 
 import { breakerKey } from '../../../lib/circuitBreaker';
-import { runCredentials } from '../../../lib/credentials';
+import { livesOneRun, runCredentials } from '../../../lib/credentials';
 import { runWithRetry, type RetryHooks } from '../../../lib/http';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../../lib/retryOptions';
 import { parseMt5ServerTime, parseServerZone, serverZoneFromMt5TimeConfig, type ServerZone } from '../../../lib/time';
@@ -48,9 +48,15 @@ export class Mt5RetcodeError extends NodeApiError {
 }
 
 const endpoints = new WeakMap<object, Mt5Endpoint>();
+/** This node run's endpoint, so later commands of the run find it without waiting on a promise (not a trigger's: lib/credentials). */
+const runEndpoints = new WeakMap<Mt5Context, Mt5Endpoint>();
 
 /** The credential's endpoint; one object per node run (the credential is read once a run). */
 export async function mt5Endpoint(ctx: Mt5Context): Promise<Mt5Endpoint> {
+	return runEndpoints.get(ctx) ?? (await readEndpoint(ctx));
+}
+
+async function readEndpoint(ctx: Mt5Context): Promise<Mt5Endpoint> {
 	const credentials = await runCredentials(ctx, MT5_CREDENTIAL);
 	let endpoint = endpoints.get(credentials);
 	if (!endpoint) {
@@ -63,6 +69,7 @@ export async function mt5Endpoint(ctx: Mt5Context): Promise<Mt5Endpoint> {
 		};
 		endpoints.set(credentials, endpoint);
 	}
+	if (livesOneRun(ctx)) runEndpoints.set(ctx, endpoint);
 	return endpoint;
 }
 
@@ -77,7 +84,7 @@ export async function mt5Request(
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 	hooks: RetryHooks<Mt5Answer> = {},
 ): Promise<Mt5Answer> {
-	const endpoint = await mt5Endpoint(ctx);
+	const endpoint = runEndpoints.get(ctx) ?? (await readEndpoint(ctx));
 	const host = mt5Origin(endpoint).host;
 	const outcome = await runWithRetry<Mt5Answer>(
 		{
@@ -90,8 +97,8 @@ export async function mt5Request(
 			host,
 			idempotent: call.idempotent,
 		},
-		async () =>
-			await mt5Send(endpoint, {
+		() =>
+			mt5Send(endpoint, {
 				method: call.method ?? 'GET',
 				path: call.path,
 				query: call.query,
