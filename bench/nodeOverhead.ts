@@ -71,6 +71,7 @@ async function main(): Promise<void> {
 		Array.from({ length: count }, (_, i) => ({ login: String(login), amount: `${100 + (i % 50)}.25`, key: `bench:${prefix}:${i}` }));
 
 	let seconds: number;
+	let cpu: NodeJS.CpuUsage;
 	let login: number;
 	if (variant === 'node') {
 		const { closeMt5Sessions } = fromPackage<typeof import('../nodes/MetaTrader5/transport/connection')>('nodes/MetaTrader5/transport/connection');
@@ -79,8 +80,10 @@ async function main(): Promise<void> {
 		login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
 		closeMt5Sessions(); // the timed run logs in again, as the plain client does
 		const started = process.hrtime.bigint();
+		const cpuStarted = process.cpuUsage();
 		const result = await runWorkflow(workflow, { input: items(login, 'run', deposits), credentials });
 		seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		cpu = process.cpuUsage(cpuStarted);
 		const credited = result.outputs[NODE]?.[0]?.filter((item) => item.json.alreadyApplied === false).length ?? 0;
 		if (credited !== deposits) throw new Error(`the node credited ${credited} of ${deposits} deposits`);
 		closeMt5Sessions();
@@ -92,10 +95,12 @@ async function main(): Promise<void> {
 		warmClient.close();
 		login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
 		const started = process.hrtime.bigint();
+		const cpuStarted = process.cpuUsage();
 		const client = plainClient(mt5.url);
 		await client.login();
 		for (const item of items(login, 'run', deposits)) await client.deposit(login, item.amount, item.key);
 		seconds = Number(process.hrtime.bigint() - started) / 1e9;
+		cpu = process.cpuUsage(cpuStarted);
 		client.close();
 	} else {
 		throw new Error(`unknown variant "${variant}" (node or plain)`);
@@ -104,7 +109,7 @@ async function main(): Promise<void> {
 	const credited = mt5.simulator.dealsOf(login).filter((deal) => deal.Action === '2').length;
 	await mt5.close();
 	if (credited !== deposits) throw new Error(`${credited} deposits on the ledger, expected ${deposits}`);
-	process.stdout.write(`${JSON.stringify({ variant, rows: deposits, seconds, rowsPerSecond: deposits / seconds, peakMb: process.resourceUsage().maxRSS / 1024, credited })}\n`);
+	process.stdout.write(`${JSON.stringify({ variant, rows: deposits, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, rowsPerSecond: deposits / seconds, peakMb: process.resourceUsage().maxRSS / 1024, credited })}\n`);
 }
 
 // n8n-core leaves timers behind; the figure is out, so end the process.

@@ -4,7 +4,7 @@
  * own process (so its peak memory is its own), several times; the median throughput counts.
  *
  * Environment: BENCH_ROWS (audience rows, default 1,000,000), BENCH_DEPOSITS (MT5 deposits per run,
- * default 300), BENCH_REPEAT (runs per variant, default 3; node overhead at least 9), BENCH_TEMPLATE_SERIAL and
+ * default 300), BENCH_REPEAT (runs per variant, default 3; node overhead at least 21 pairs), BENCH_TEMPLATE_SERIAL and
  * BENCH_TEMPLATE_CONCURRENT (deposits through the template in real n8n, default 40 and 80),
  * BENCH_HISTORY_SMALL and BENCH_HISTORY_LARGE (deals of the history read, default 100,000 and 1,000,000),
  * BENCH_ONLY (a comma-separated subset of audience, overhead, history, template; default all).
@@ -124,7 +124,7 @@ function nodeOverhead(): { figures: Figure[]; raw: unknown } {
 	// Each run takes about a second, which one busy moment on a shared machine can skew by 20%: more
 	// of them make the median hold still, and the ratio is the median of each round's node ÷ plain
 	// (the two runs of a round are back to back, so a slow spell weighs on both).
-	const result = runVariants('nodeOverhead.js', ['node', 'plain'], [String(DEPOSITS)], true, [], Math.max(REPEAT, 11));
+	const result = runVariants('nodeOverhead.js', ['node', 'plain'], [String(DEPOSITS)], true, [], Math.max(REPEAT, 21));
 	// Time per deposit: lower is better, so the ratio is ours ÷ plain and the target a ceiling.
 	const ms = (rate: number) => 1000 / rate;
 	const ratio = median(result.node.runs.map((run, round) => run.seconds / result.plain.runs[round].seconds));
