@@ -235,7 +235,9 @@ export async function startSimulator<S extends Simulator>(
 	});
 	await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
-	const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+	const host = options.host ?? '127.0.0.1';
+	// An IPv6 literal goes in brackets in a URL (http://[::1]:8080).
+	const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 	simulator.baseUrl = url;
 	return {
 		simulator,

@@ -79,6 +79,22 @@ describe('MetaTrader 5 balance operations, exactly once', () => {
 		expect(balanceDeals()[0]).toMatchObject({ Profit: '250.50', Comment: 'praxis:8823', Deal: item.json.transactionId });
 	});
 
+	it('reaches a server given by an IPv6 address ([::1]) and credits once', async () => {
+		const v6 = await startSimulator(new Mt5Simulator({ accounts: [] }), { host: '::1' });
+		try {
+			expect(v6.url).toMatch(/^http:\/\/\[::1\]:\d+$/);
+			const account = v6.simulator.addAccount({ group: 'real\\standard', name: 'IPv6 Client', leverage: 100 });
+			const result = await runWorkflow(workflow, {
+				input: [{ login: String(account), amount: '10.00', key: 'praxis:ipv6' }],
+				credentials: { metaTrader5Api: { ...credentials().metaTrader5Api, serverUrl: v6.url } },
+			});
+			expect(result.outputs[NODE][0].map((item) => item.json.alreadyApplied)).toEqual([false]);
+			expect(v6.simulator.dealsOf(account).filter((deal) => deal.Comment === 'praxis:ipv6')).toHaveLength(1);
+		} finally {
+			await v6.close();
+		}
+	});
+
 	it('reads the credential once for a run of many deposits (n8n reads and decrypts it from its database each time)', async () => {
 		const result = await run([1, 2, 3, 4, 5].map((n) => ({ login: String(login), amount: `${n}.00`, key: `praxis:reads-${n}` })));
 
