@@ -334,6 +334,14 @@ export class CTraderSimulator extends Simulator {
 		this.reset();
 	}
 
+	/**
+	 * How a repeated externalId is treated from now on: 'accept' is the worst case (no server-side
+	 * deduplication), under which a double credit shows as two balance-history entries.
+	 */
+	setExternalIdPolicy(policy: 'reject' | 'accept'): void {
+		this.options.externalIdPolicy = policy;
+	}
+
 	// -------------------------------------------------------------------------------------------
 	// Simulator contract
 	// -------------------------------------------------------------------------------------------

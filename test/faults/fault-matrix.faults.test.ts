@@ -1,8 +1,9 @@
 /**
  * `npm run test:faults`: the fault matrix, in real n8n. For the money-moving deposit template and
  * the account-creating provisioning template, each fault the sandbox can inject — 5xx bursts, 429
- * with Retry-After, a timeout after the vendor committed, connection resets, MT5 session loss, ten
- * concurrent duplicates, a resend with a new signature, out-of-order delivery, forged and stale
+ * with Retry-After, a timeout after the vendor committed, connection resets, MT5 session loss (on
+ * the MT5 and, for the deposit, the cTrader side — a cTrader server assumed to book a repeated
+ * externalId again, the worst case), ten concurrent duplicates, a resend with a new signature, out-of-order delivery, forged and stale
  * signatures, malformed JSON, missing fields, an oversized payload, non-Latin names. Every case
  * asserts: no duplicate, nothing lost (the event ends done, parked in the review queue or an alert,
  * or left with the sender to resend), and an error that says what is wrong. The table of cases and
@@ -21,7 +22,7 @@ import { decide, resumeUrlIn } from '../e2e/approvals';
 import { startN8n, type N8nInstance } from '../e2e/n8n';
 import { loadTemplate, sandboxCredentials, sandboxWiring } from '../e2e/templates';
 import { crmRequest, nextAlert, reviewQueueRows } from '../e2e/support';
-import { expectSound, LATE_MS, mt5Faults, record, report, settleCase, sleep, type CaseOutcome, type Ending, type Mt5FaultRule } from './matrix';
+import { ctraderFaults, expectSound, LATE_MS, mt5Faults, record, report, settleCase, sleep, type CaseOutcome, type CTraderFaultRule, type Ending, type Mt5FaultRule } from './matrix';
 
 const ROOT = join(__dirname, '..', '..');
 const CRM_SECRET = 'whsec_fault_matrix_0123456789abcdef';
@@ -29,7 +30,7 @@ const GREEK = { first_name: 'Ελένη', last_name: 'Χριστοδούλου' 
 
 afterAll(() => report(ROOT));
 
-describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
+describe('Fault matrix: deposit template (Praxis → MT5 or cTrader → CRM)', () => {
 	const TEMPLATE = 'deposit-credit-once';
 	let sandbox: Sandbox;
 	let n8n: N8nInstance;
@@ -41,6 +42,9 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 	};
 	const secret = () => sandbox.praxis.simulator.credentials().merchant_secret;
 	const deals = (login: number, key: string) => sandbox.mt5.simulator.dealsOf(login).filter((d) => d.Comment === key && d.Action === '2');
+	const ctraderCredits = (login: number, key: string) => sandbox.ctrader.simulator.balanceHistory(login).filter((entry) => entry.externalId === key);
+	/** The client whose deposits go to cTrader (the others' go to MT5 500001). */
+	let ctraderClient: { clientId: string; login: number };
 	const crmTransactions = (key: string) => sandbox.crm.simulator.state().transactions.filter((t) => t.reference === key);
 	const parked = async (key: string) => {
 		const row = (await reviewQueueRows(n8n)).find((r) => r.idempotency_key === key && r.status === 'open');
@@ -68,11 +72,12 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 	 * Waits until the deposit is credited and completed in the CRM, or parked in the review queue,
 	 * then a little longer for any late duplicate; the outcome, measured.
 	 */
-	const settle = async (fault: string, login: number, key: string, extra: Partial<CaseOutcome> = {}): Promise<CaseOutcome> => {
+	const settle = async (fault: string, login: number, key: string, extra: Partial<CaseOutcome> = {}, platform: 'mt5' | 'ctrader' = 'mt5'): Promise<CaseOutcome> => {
+		const credits = () => (platform === 'mt5' ? deals(login, key) : ctraderCredits(login, key)).length;
 		const { ending, error } = await settleCase(async () =>
-			deals(login, key).length > 0 && crmTransactions(key).some((t) => t.status === 'completed') ? { ending: 'done' } : await parked(key),
+			credits() > 0 && crmTransactions(key).some((t) => t.status === 'completed') ? { ending: 'done' } : await parked(key),
 		);
-		const duplicates = Math.max(0, deals(login, key).length - 1) + Math.max(0, crmTransactions(key).length - 1);
+		const duplicates = Math.max(0, credits() - 1) + Math.max(0, crmTransactions(key).length - 1);
 		return record({ template: TEMPLATE, fault, duplicates, ending, error, ...extra });
 	};
 	/** An MT5 fault on the next matching calls, then one approved deposit of client 1001 (MT5 500001). */
@@ -81,7 +86,20 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 		sandbox.mt5.simulator.faults.add(rule);
 		const { transaction } = await sandbox.praxis.simulator.completeDeposit(orderId, { status: 'approved' });
 		const outcome = await settle(fault, 500001, `praxis:${transaction.tid}`);
+		// The case is only a case if the fault met a request.
+		expect(sandbox.mt5.simulator.faults.fired.map((f) => f.kind)).toContain(rule.fault.kind);
 		sandbox.mt5.simulator.faults.clear();
+		return outcome;
+	};
+	/** A cTrader fault on the next matching calls, then one approved deposit of the cTrader client. */
+	const withCTraderFault = async (fault: string, rule: CTraderFaultRule) => {
+		const orderId = await open(ctraderClient.clientId);
+		sandbox.ctrader.simulator.faults.add(rule);
+		const { transaction } = await sandbox.praxis.simulator.completeDeposit(orderId, { status: 'approved' });
+		const outcome = await settle(fault, ctraderClient.login, `praxis:${transaction.tid}`, {}, 'ctrader');
+		// The case is only a case if the fault met a request.
+		expect(sandbox.ctrader.simulator.faults.fired.map((f) => f.kind)).toContain(rule.fault.kind);
+		sandbox.ctrader.simulator.faults.clear();
 		return outcome;
 	};
 
@@ -93,6 +111,13 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 			credentials: sandboxCredentials(wiring),
 			waitForWebhooks: ['praxis'],
 		});
+		// The worst case: a cTrader server that books a repeated externalId again, so a second credit
+		// would show (and be counted) instead of being refused for us.
+		sandbox.ctrader.simulator.setExternalIdPolicy('accept');
+		const login = sandbox.ctrader.simulator.seedTrader({ name: 'Fault', lastName: 'cTrader', email: 'fault.ctrader@example.com', depositCurrency: 'USD', balance: '0.00' });
+		const client = await crmRequest(sandbox, 'POST', '/api/clients', { first_name: 'Fault', last_name: 'cTrader', email: 'fault.ctrader@example.com', country: 'CY' });
+		await crmRequest(sandbox, 'POST', `/api/clients/${String(client.id)}/trading-accounts`, { platform: 'ctrader', login: String(login), group: 'Standard', leverage: 100, currency: 'USD' });
+		ctraderClient = { clientId: String(client.id), login };
 	}, 240_000);
 
 	afterAll(async () => {
@@ -102,6 +127,19 @@ describe('Fault matrix: deposit template (Praxis → MT5 → CRM)', () => {
 
 	it.each(mt5Faults({ method: 'POST', path: '/api/trade/balance' }, { method: 'GET', path: '/api/deal/get_batch' }))('%s while crediting', async (fault, rule) => {
 		expectSound(await withMt5Fault(fault, rule));
+	});
+
+	// Rules are built per trader, so they are made once the cTrader client exists.
+	it.each(ctraderFaults(0).map(([fault]) => fault))('%s while crediting', async (fault) => {
+		const [, rule] = ctraderFaults(ctraderClient.login).find(([name]) => name === fault) as [string, CTraderFaultRule];
+		expectSound(await withCTraderFault(fault, rule));
+	});
+
+	it('ten copies of one notification at the same time (cTrader client)', async () => {
+		const orderId = await open(ctraderClient.clientId);
+		sandbox.praxis.simulator.webhookSenders.praxis.addFault({ kind: 'duplicate', copies: 10, concurrent: true });
+		const { transaction } = await sandbox.praxis.simulator.completeDeposit(orderId, { status: 'approved' });
+		expectSound(await settle('ten concurrent duplicates (cTrader)', ctraderClient.login, `praxis:${transaction.tid}`, {}, 'ctrader'));
 	});
 
 	it('the CRM answers 5xx when the credit is recorded', async () => {
@@ -253,6 +291,7 @@ describe('Fault matrix: provisioning template (CRM KYC approval → MT5 account 
 		sandbox.mt5.simulator.faults.add(rule);
 		await approve(client.id);
 		const outcome = await settle(fault, client.id, from);
+		expect(sandbox.mt5.simulator.faults.fired.map((f) => f.kind)).toContain(rule.fault.kind);
 		sandbox.mt5.simulator.faults.clear();
 		return outcome;
 	};
@@ -412,6 +451,8 @@ describe('Fault matrix: withdrawal template (request → checks → approval →
 		add();
 		expect((await decide(n8n, resumeUrlIn(ask), ANNA, { decision: 'approve' })).status).toBe(200);
 		const outcome = await settle(fault, 500001, wrid);
+		// The case is only a case if the fault met a request.
+		expect([...sandbox.mt5.simulator.faults.fired, ...sandbox.praxis.simulator.faults.fired]).not.toHaveLength(0);
 		sandbox.mt5.simulator.faults.clear();
 		sandbox.praxis.simulator.faults.clear();
 		expectSound(outcome, endings);

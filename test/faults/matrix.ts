@@ -33,6 +33,25 @@ export function mt5Faults(write: Mt5Call, read: Mt5Call): Array<[string, Mt5Faul
 	];
 }
 
+/** A fault rule for the cTrader simulator's next matching calls. */
+export type CTraderFaultRule = Parameters<Sandbox['ctrader']['simulator']['faults']['add']>[0];
+
+/**
+ * The same faults on cTrader's WebServices for one trader: the change (`changebalance`) and the
+ * trader read made just before it; a "session loss" there is the manager token being dropped.
+ */
+export function ctraderFaults(login: number): Array<[string, CTraderFaultRule]> {
+	const write = { method: 'POST', path: `/webserv/traders/${login}/changebalance` };
+	const read = { method: 'GET', path: `/webserv/traders/${login}` };
+	return [
+		['cTrader 5xx burst (503 ×2, changebalance)', { fault: { kind: 'status', status: 503 }, ...write, times: 2 }],
+		['cTrader 429 + Retry-After (trader read)', { fault: { kind: 'rateLimit', retryAfterSeconds: 1 }, ...read, times: 1 }],
+		['cTrader timeout after commit (changebalance)', { fault: { kind: 'timeoutAfterCommit' }, ...write, times: 1 }],
+		['cTrader connection reset (changebalance)', { fault: { kind: 'reset' }, ...write, times: 1 }],
+		['cTrader token dropped (trader read)', { fault: { kind: 'sessionLoss' }, ...read, times: 1 }],
+	];
+}
+
 export type Ending = 'done' | 'review' | 'alerted' | 'held by sender' | 'refused' | 'lost';
 
 export interface CaseOutcome {
