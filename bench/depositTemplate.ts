@@ -202,8 +202,10 @@ async function main(): Promise<void> {
 			workflows: [ours, stockWorkflow(wiring), floorWorkflow],
 			credentials: sandboxCredentials(wiring),
 			waitForWebhooks: ['praxis'],
-			// The stock build's Code node verifies the signature with Node's crypto.
-			env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto' },
+			// The stock build's Code node verifies the signature with Node's crypto. BENCH_N8N_NODE_OPTIONS
+			// reaches n8n's process, e.g. "--import <script>" that starts node:inspector's profiler to see
+			// where a deposit's time goes (Node refuses --cpu-prof itself in NODE_OPTIONS).
+			env: { NODE_FUNCTION_ALLOW_BUILTIN: 'crypto', ...(process.env.BENCH_N8N_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_N8N_NODE_OPTIONS } : {}) },
 		});
 		const running = n8n;
 
@@ -267,7 +269,11 @@ async function main(): Promise<void> {
 		}
 		// Measured in rounds, floor / ours / stock in turn, so a busy spell on the shared machine falls
 		// on all three alike rather than on whichever block it happened to meet.
-		const variants = { floor, ours: () => deposit('praxis'), stock: () => deposit('bench/stock-praxis') };
+		// BENCH_TEMPLATE_VARIANTS picks some (e.g. "ours" alone under a profiler).
+		const picked = new Set((process.env.BENCH_TEMPLATE_VARIANTS ?? 'floor,ours,stock').split(','));
+		const variants = Object.fromEntries(
+			Object.entries({ floor, ours: () => deposit('praxis'), stock: () => deposit('bench/stock-praxis') }).filter(([name]) => picked.has(name)),
+		);
 		const result: Record<string, unknown> = {};
 		for (const [label, parallel, count] of [
 			['serial', 1, serial],
