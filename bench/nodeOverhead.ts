@@ -13,9 +13,9 @@ import { BENCH_MANAGER as MANAGER, plainMt5Client } from './plainMt5';
 
 const NODE = 'Credit Deposit';
 /**
- * Deposits each variant makes on another account before the timed run. A running n8n is JIT-warm;
- * with 20 our code and n8n-core's were still half-compiled during the timed run (1.14× the plain
- * client against 1.02× once both are warm: the plain client has far less code to compile).
+ * Deposits each client makes on an account of its own before the timed run. A running n8n is
+ * JIT-warm; with 20 our code and n8n-core's were still half-compiled during the timed run (1.14×
+ * the plain client against ≈1.03× once both are warm: the plain client has far less to compile).
  */
 const WARM = 300;
 
@@ -70,41 +70,38 @@ async function main(): Promise<void> {
 	const items = (login: number, prefix: string, count: number) =>
 		Array.from({ length: count }, (_, i) => ({ login: String(login), amount: `${100 + (i % 50)}.25`, key: `bench:${prefix}:${i}` }));
 
-	let seconds: number;
-	let cpu: NodeJS.CpuUsage;
-	let login: number;
-	if (variant === 'node') {
-		const { closeMt5Sessions } = fromPackage<typeof import('../nodes/MetaTrader5/transport/connection')>('nodes/MetaTrader5/transport/connection');
-		const warm = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Warm Up', leverage: 100 });
-		await runWorkflow(workflow, { input: items(warm, 'warm', WARM), credentials });
-		login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
-		closeMt5Sessions(); // the timed run logs in again, as the plain client does
-		const started = process.hrtime.bigint();
-		const cpuStarted = process.cpuUsage();
-		const result = await runWorkflow(workflow, { input: items(login, 'run', deposits), credentials });
-		seconds = Number(process.hrtime.bigint() - started) / 1e9;
-		cpu = process.cpuUsage(cpuStarted);
-		const credited = result.outputs[NODE]?.[0]?.filter((item) => item.json.alreadyApplied === false).length ?? 0;
-		if (credited !== deposits) throw new Error(`the node credited ${credited} of ${deposits} deposits`);
+	if (variant !== 'node' && variant !== 'plain') throw new Error(`unknown variant "${variant}" (node or plain)`);
+	const { closeMt5Sessions } = fromPackage<typeof import('../nodes/MetaTrader5/transport/connection')>('nodes/MetaTrader5/transport/connection');
+	/** WARM deposits through each client on an account of its own, in every process. */
+	const warmUp = async () => {
+		const viaNode = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Warm Up Node', leverage: 100 });
+		await runWorkflow(workflow, { input: items(viaNode, 'warm', WARM), credentials });
 		closeMt5Sessions();
-	} else if (variant === 'plain') {
+		const viaPlain = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Warm Up Plain', leverage: 100 });
 		const warmClient = plainClient(mt5.url);
 		await warmClient.login();
-		const warm = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Warm Up', leverage: 100 });
-		for (const item of items(warm, 'warm', WARM)) await warmClient.deposit(warm, item.amount, item.key);
+		for (const item of items(viaPlain, 'warm', WARM)) await warmClient.deposit(viaPlain, item.amount, item.key);
 		warmClient.close();
-		login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
-		const started = process.hrtime.bigint();
-		const cpuStarted = process.cpuUsage();
+	};
+	// Both processes warm both clients: they differ only in which client makes the timed deposits
+	// (the same loaded code, the same compiled simulator, the same heap).
+	await warmUp();
+	const login = mt5.simulator.addAccount({ group: 'real\\standard', name: 'Bench Client', leverage: 100 });
+	const started = process.hrtime.bigint();
+	const cpuStarted = process.cpuUsage();
+	if (variant === 'node') {
+		const result = await runWorkflow(workflow, { input: items(login, 'run', deposits), credentials });
+		const credited = result.outputs[NODE]?.[0]?.filter((item) => item.json.alreadyApplied === false).length ?? 0;
+		if (credited !== deposits) throw new Error(`the node credited ${credited} of ${deposits} deposits`);
+	} else {
 		const client = plainClient(mt5.url);
 		await client.login();
 		for (const item of items(login, 'run', deposits)) await client.deposit(login, item.amount, item.key);
-		seconds = Number(process.hrtime.bigint() - started) / 1e9;
-		cpu = process.cpuUsage(cpuStarted);
 		client.close();
-	} else {
-		throw new Error(`unknown variant "${variant}" (node or plain)`);
 	}
+	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+	const cpu = process.cpuUsage(cpuStarted);
+	closeMt5Sessions();
 	// Both did the job: every deposit is on the ledger, once.
 	const credited = mt5.simulator.dealsOf(login).filter((deal) => deal.Action === '2').length;
 	await mt5.close();
