@@ -73,7 +73,7 @@ const API_VERSION = 1290;
 const sessions = new Map<string, Session>();
 
 /** The session key never holds the password itself, only a digest of it. */
-/** Keys by endpoint object: a node run reuses one (mt5Endpoint), so the digest is made once a run. */
+/** Keys by endpoint object: a node run reuses one (transport/index.ts), so the digest is made once a run. */
 const sessionKeys = new WeakMap<Mt5Endpoint, string>();
 
 function sessionKey(endpoint: Mt5Endpoint): string {

@@ -52,10 +52,6 @@ const endpoints = new WeakMap<object, Mt5Endpoint>();
 const runEndpoints = new WeakMap<Mt5Context, Mt5Endpoint>();
 
 /** The credential's endpoint; one object per node run (the credential is read once a run). */
-export async function mt5Endpoint(ctx: Mt5Context): Promise<Mt5Endpoint> {
-	return runEndpoints.get(ctx) ?? (await readEndpoint(ctx));
-}
-
 async function readEndpoint(ctx: Mt5Context): Promise<Mt5Endpoint> {
 	const credentials = await runCredentials(ctx, MT5_CREDENTIAL);
 	let endpoint = endpoints.get(credentials);
