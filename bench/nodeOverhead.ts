@@ -2,7 +2,8 @@
  * Node overhead: MT5 deposits through our MetaTrader 5 node, run in-process by n8n-core's
  * WorkflowExecute as n8n runs it, beside a plain HTTP client making the same calls to the same
  * simulator over one keep-alive connection (auth/start + auth/answer, time/get, then per deposit
- * the ledger search deal/get_batch and trade/balance). One variant per process:
+ * the ledger search deal/get_batch and trade/balance). Each process warms both clients and times
+ * one of them, the variant given:
  *
  *   tsx bench/nodeOverhead.ts <node|plain> [deposits]   → one JSON line on stdout
  */

@@ -135,6 +135,15 @@ describe('MetaTrader 5 balance operations, exactly once', () => {
 		expect(mt5.simulator.faults.fired.map((f) => f.kind)).toEqual(['timeoutAfterCommit']);
 	});
 
+	it("reads MT5's Retry-After: a wait longer than allowed stops the item, naming it, and credits nothing", async () => {
+		mt5.simulator.faults.add({ fault: { kind: 'rateLimit', retryAfterSeconds: 600 }, path: '/api/deal/get_batch' });
+		const result = await run([{ login: String(login), amount: '30.00', key: 'praxis:429' }]);
+
+		expect(result.outputs[NODE][0] ?? []).toEqual([]);
+		expect(String(result.outputs[NODE][1][0].json.error)).toMatch(/asked to wait until .* longer than Max Retry-After Wait allows \(60 s\)/);
+		expect(balanceDeals()).toHaveLength(0);
+	});
+
 	it('retries a 503 on the balance call and credits once', async () => {
 		mt5.simulator.faults.add({ fault: { kind: 'status', status: 503 }, path: '/api/trade/balance' });
 		const result = await run([{ login: String(login), amount: '20.00', key: 'praxis:503' }]);
